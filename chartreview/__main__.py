@@ -1,0 +1,3 @@
+from chartreview.cli import main
+
+main()

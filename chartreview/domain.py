@@ -1,0 +1,111 @@
+"""Plain types shared by every layer (no Qt, no pandas, no SQLite)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+Metric = Literal["sales", "streams", "airplay", "composite", "viral"]
+METRICS: tuple[Metric, ...] = ("sales", "streams", "airplay", "composite", "viral")
+Frequency = Literal["daily", "weekly"]
+
+
+class Verdict(str, Enum):
+    SUSPICIOUS = "suspicious"
+    AI = "ai"
+    HUMAN = "human"
+
+
+class ChartreviewError(Exception):
+    """An expected failure with a sentence a user can act on (no traceback shown)."""
+
+
+class ProjectError(ChartreviewError):
+    """The project file cannot be opened or used (foreign, damaged, too new...)."""
+
+
+class IngestError(ChartreviewError):
+    """A file could not be imported; the project is unchanged."""
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class Cancelled(ChartreviewError):
+    """The user cancelled a long operation; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a long operation got: ``done`` of ``total`` units (total may be 0 = unknown)."""
+
+    done: int
+    total: int
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 0.0
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+class CancelToken:
+    """A cancel flag shared between the UI (or Ctrl+C) and a worker."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled("Cancelled; nothing was changed.")
+
+
+@dataclass(frozen=True)
+class ChartKey:
+    """One chart: a name (``Hot 100``), a region (``us``, ``global``) and a frequency."""
+
+    name: str
+    region: str
+    frequency: Frequency
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.region}, {self.frequency})"
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """What a mutation changed, so views refresh only what they must."""
+
+    data: bool = False
+    scores: bool = False
+    verdicts: bool = False
+    notes: bool = False
+    entry_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+def infer_metric(chart_name: str) -> Metric:
+    """Guess a chart's metric from its well-known name (``--metric`` overrides it)."""
+    n = chart_name.lower()
+    if "viral" in n:
+        return "viral"
+    if "sales" in n or "download" in n:
+        return "sales"
+    if "airplay" in n or "radio" in n:
+        return "airplay"
+    if "stream" in n or "top 200" in n or "top200" in n or "spotify" in n:
+        return "streams"
+    return "composite"  # Hot 100, Billboard 200, "Hot ... Songs" and unknown charts

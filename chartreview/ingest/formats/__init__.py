@@ -1,0 +1,1 @@
+"""One module per source format, each with ``NAME``, ``LABEL``, ``sniff`` and ``read``."""

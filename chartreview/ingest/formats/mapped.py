@@ -1,0 +1,138 @@
+"""Any other table (CSV, TSV, XLSX) read through an explicit column mapping.
+
+``--map rank=Pos --map title=Song --map artist=Performer --map date=Week``: every
+canonical field names the source column that holds it. ``rank``, ``title`` and
+``artist`` are required; ``date`` may come from ``--date`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from chartreview.domain import IngestError
+from chartreview.ingest.formats.common import (
+    ChartDefaults,
+    ImportOptions,
+    csv_chunks,
+    frequency_from_name,
+    spotify_id,
+)
+from chartreview.ingest.normalize import MAPPABLE, REQUIRED
+from chartreview.ingest.source import ByteCounter, Source
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def check_mapping(mapping: dict[str, str], columns: list[str], file_name: str) -> None:
+    unknown = [f for f in mapping if f not in MAPPABLE]
+    if unknown:
+        raise IngestError(
+            f"Unknown field(s) in --map: {', '.join(unknown)}; fields are {', '.join(MAPPABLE)}."
+        )
+    missing_fields = [f for f in REQUIRED if f not in mapping]
+    if missing_fields:
+        raise IngestError(
+            f"--map must name a column for {', '.join(missing_fields)} "
+            f"(columns in {file_name}: {', '.join(columns)})."
+        )
+    lower = {c.strip().lower() for c in columns}
+    absent = [c for c in mapping.values() if c.strip().lower() not in lower]
+    if absent:
+        raise IngestError(
+            f"{file_name} has no column {', '.join(repr(a) for a in absent)}; "
+            f"its columns are {', '.join(columns)}."
+        )
+
+
+def _apply(chunk: pd.DataFrame, mapping: dict[str, str], opts: ImportOptions) -> pd.DataFrame:
+    import pandas as pd
+
+    lower = {str(c).strip().lower(): c for c in chunk.columns}
+    out = pd.DataFrame(index=chunk.index)
+    for field, column in mapping.items():
+        out[field] = chunk[lower[column.strip().lower()]]
+    if "spotify_id" in out:
+        ids = spotify_id(out["spotify_id"])
+        out["spotify_id"] = ids.fillna(out["spotify_id"].astype("string"))
+    if "date" not in out and opts.date:
+        out["date"] = opts.date
+    if "line" in chunk:
+        out["line"] = chunk["line"]
+    return out
+
+
+class Mapped:
+    NAME = "mapped"
+    LABEL = "Table with a column mapping (CSV, TSV, XLSX)"
+
+    @staticmethod
+    def sniff(src: Source) -> bool:
+        return False  # only chosen explicitly, by --map or --format mapped
+
+    @staticmethod
+    def defaults(src: Source, opts: ImportOptions) -> ChartDefaults:
+        if not opts.chart and "chart" not in opts.mapping:
+            raise IngestError(f"Name the chart of {src.path.name} with --chart NAME.")
+        return ChartDefaults(
+            opts.chart, opts.region or "global",
+            opts.frequency or frequency_from_name(src.path.name), "other",
+        )
+
+    @staticmethod
+    def read(src: Source, opts: ImportOptions, counter: ByteCounter) -> Iterator[pd.DataFrame]:
+        if src.kind == "xlsx":
+            yield from _xlsx_chunks(src, opts, counter)
+            return
+        check_mapping(opts.mapping, src.header, src.path.name)
+        for chunk in csv_chunks(src, opts, counter):
+            yield _apply(chunk, opts.mapping, opts)
+
+
+def xlsx_header(src: Source) -> list[str]:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[0]
+        for row in ws.iter_rows(values_only=True, max_row=1):
+            return [str(v) if v is not None else "" for v in row]
+        return []
+    finally:
+        wb.close()
+
+
+def _xlsx_chunks(src: Source, opts: ImportOptions, counter: ByteCounter) -> Iterator[pd.DataFrame]:
+    import openpyxl
+    import pandas as pd
+
+    try:
+        wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+        raise IngestError(f"{src.path.name} is not a readable Excel workbook ({e}).") from e
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [str(v) if v is not None else "" for v in next(rows, ())]
+        check_mapping(opts.mapping, header, src.path.name)
+        batch: list[tuple[object, ...]] = []
+        line = 1
+
+        def frame(batch: list[tuple[object, ...]], first_line: int) -> pd.DataFrame:
+            df = pd.DataFrame([r[: len(header)] for r in batch], columns=header, dtype=object)
+            df = df.map(lambda v: v.date().isoformat() if hasattr(v, "date") else v)
+            df["line"] = range(first_line, first_line + len(df))
+            return _apply(df, opts.mapping, opts)
+
+        for row in rows:
+            line += 1
+            batch.append(row)
+            if len(batch) >= opts.chunk_rows:
+                counter.read = int(src.size * 0.9 * line / max(line + 1, 1))
+                yield frame(batch, line - len(batch) + 1)
+                batch = []
+        if batch:
+            yield frame(batch, line - len(batch) + 1)
+        counter.read = src.size
+    finally:
+        wb.close()

@@ -1,0 +1,274 @@
+"""Import one file into a project: all or nothing, idempotent, chunked, cancellable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chartreview.domain import (
+    CancelToken,
+    ChangeSet,
+    IngestError,
+    Progress,
+    ProgressFn,
+    infer_metric,
+)
+from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
+from chartreview.ingest.normalize import ImportReport, primary_artist, track_key, validate, fold
+from chartreview.ingest.registry import ChartFormat, detect_format
+from chartreview.ingest.source import ByteCounter, Source, open_source
+from chartreview.store import writer as store_writer
+from chartreview.store.db import Project
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class _HashingCounter(ByteCounter):
+    """Counts and hashes the bytes as the reader consumes them (one pass over the file)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sha = hashlib.sha256()
+
+    def wrap(self, raw):  # type: ignore[no-untyped-def]
+        inner = super().wrap(raw)
+        sha = self.sha
+        read = inner.read
+
+        class Hashing:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(inner, name)
+
+            def read(self, n: int = -1) -> bytes:
+                b = read(n)
+                sha.update(b)
+                return b
+
+            def read1(self, n: int = -1) -> bytes:
+                b = inner.read1(n)
+                sha.update(b)
+                return b
+
+            def readinto(self, b: bytearray) -> int:
+                n = inner.readinto(b)
+                sha.update(memoryview(b)[:n])
+                return n
+
+            def readable(self) -> bool:
+                return True
+
+            closed = property(lambda self: inner.closed)
+
+        return Hashing()
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _infer_frequency(dates: pd.Series) -> str:
+    import pandas as pd
+
+    days = pd.to_datetime(pd.Series(dates.dropna().unique())).sort_values()
+    if len(days) >= 2 and days.diff().dt.days.min() == 1:
+        return "daily"
+    return "weekly"
+
+
+def import_file(
+    project: Project,
+    path: str | Path,
+    opts: ImportOptions | None = None,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> ImportReport:
+    """Import one chart file; return its report, or raise with the project unchanged.
+
+    Raises
+    ------
+    IngestError
+        The file cannot be read or holds no usable row (its ``report`` says why).
+    Cancelled
+        ``cancel`` was set; the transaction was rolled back.
+    """
+    opts = opts or ImportOptions()
+    path = Path(path)
+    started = time.perf_counter()
+    src = open_source(path, encoding=opts.encoding)
+    fmt = detect_format(src, opts)
+    report = ImportReport(file=path.name, format=fmt.LABEL, encoding=src.encoding)
+    if src.encoding_note:
+        report.notes.append(src.encoding_note)
+    options = json.dumps(opts.key(), sort_keys=True)
+    if src.size in store_writer.import_sizes(project):
+        previous = store_writer.find_import(project, file_sha256(path), options)
+        if previous is not None:
+            report.already_imported = True
+            report.import_id = previous
+            return report
+    defaults = fmt.defaults(src, opts)
+    counter = _HashingCounter()
+    writer = store_writer.ImportWriter(project)
+    writer.begin({
+        "file_name": path.name, "path": str(path.resolve()), "size": src.size,
+        "sha256": "", "format": fmt.NAME, "encoding": src.encoding, "options": options,
+    })
+    report.import_id = writer.import_id
+    try:
+        touched = _load(writer, src, fmt, opts, defaults, report, counter, on_progress, cancel)
+        if report.rows_imported == 0 and report.rows_existing == 0:
+            found = ", ".join(src.header) or "(JSON)"
+            reasons = "; ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
+            raise IngestError(
+                f"{path.name} has no usable rows ({report.rows_read:,} read"
+                f"{': ' + reasons if reasons else ''}). Columns found: {found}. Each row needs "
+                "a rank, a title, an artist and a date (in the row, the file name or --date).",
+                report,
+            )
+        if cancel is not None:
+            cancel.check()
+        if on_progress:
+            on_progress(Progress(src.size, src.size, "Updating entries"))
+        writer.refresh_entries(touched)
+        sha = counter.sha.hexdigest()
+        if store_writer.find_import(project, sha, options) is not None:
+            # Same content and options, seen under another size check: nothing to add
+            writer.rollback()
+            report.already_imported = True
+            return report
+        report.seconds = time.perf_counter() - started
+        writer.finish_import({
+            "sha256": sha, "rows_read": report.rows_read, "rows_imported": report.rows_imported,
+            "rows_existing": report.rows_existing, "rows_rejected": report.rows_rejected,
+            "report": store_writer.report_json(report.to_dict()),
+        })
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    report.changes = ChangeSet(data=True)  # type: ignore[attr-defined]
+    return report
+
+
+def _load(
+    writer: store_writer.ImportWriter, src: Source, fmt: ChartFormat, opts: ImportOptions,
+    defaults: ChartDefaults, report: ImportReport, counter: ByteCounter,
+    on_progress: ProgressFn | None, cancel: CancelToken | None,
+) -> set[int]:
+    import pandas as pd
+
+    touched: set[int] = set()
+    track_cache: dict[tuple[str, str, str | None], int] = {}
+    for raw in fmt.read(src, opts, counter):
+        if cancel is not None:
+            cancel.check()
+        report.rows_read += len(raw) + len(raw.attrs.get("bad_lines", []))
+        report.reject("more fields than the header", raw.attrs.get("bad_lines", []))
+        frame = validate(raw, report)
+        if frame.empty:
+            continue
+        # Which chart each row belongs to: the user's word, else the row's, else the file's
+        for col, given, fallback in (
+            ("chart", opts.chart, defaults.name),
+            ("region", opts.region, defaults.region),
+        ):
+            if given or col not in frame:
+                frame[col] = given or fallback
+            else:
+                frame[col] = frame[col].fillna(fallback)
+        if frame["chart"].isna().any():
+            raise IngestError(f"Name the chart of {src.path.name} with --chart NAME.")
+        frame["region"] = frame["region"].fillna("global").astype(str).str.lower()
+        frequency = opts.frequency or defaults.frequency
+        frame["chart_id"] = 0
+        for (chart, region), idx in frame.groupby(["chart", "region"]).groups.items():
+            freq = frequency or _infer_frequency(frame.loc[idx, "date"])
+            cid = writer.chart_id(
+                str(chart), str(region), freq, defaults.platform,
+                opts.metric or infer_metric(str(chart)),
+            )
+            frame.loc[idx, "chart_id"] = cid
+            label = f"{chart} ({region}, {freq})"
+            if label not in report.charts:
+                report.charts.append(label)
+        # Tracks: normalise each distinct (title, artist, spotify id) once
+        sids = frame["spotify_id"] if "spotify_id" in frame else pd.Series(None, index=frame.index)
+        sids = sids.astype(object).where(sids.notna(), None)
+        frame["_sid"] = sids
+        ids = []
+        for title, artist, sid in zip(frame["title"], frame["artist"], frame["_sid"], strict=True):
+            k = (title, artist, sid)
+            tid = track_cache.get(k)
+            if tid is None:
+                lead = primary_artist(artist)
+                tid = writer.track_id(title, artist, track_key(title, artist), lead,
+                                      fold(lead) or artist.lower(), sid)
+                track_cache[k] = tid
+            ids.append(tid)
+        frame["track_id"] = ids
+        entry = pd.Series(0, index=frame.index, dtype="int64")
+        for cid, idx in frame.groupby("chart_id").groups.items():
+            mapping = writer.entry_ids(int(cid), frame.loc[idx, "track_id"].unique().tolist())
+            entry.loc[idx] = frame.loc[idx, "track_id"].map(mapping)
+        frame["entry_id"] = entry
+        frame = _drop_duplicates(frame, writer, report)
+        if frame.empty:
+            continue
+        if "extra" not in frame:
+            frame["extra"] = None
+        out = frame.reindex(columns=["chart_id", "date", "rank", "entry_id", "last_rank", "peak",
+                                     "weeks", "streams", "sales", "extra"])
+        out["import_id"] = writer.import_id
+        rows = list(out.astype(object).where(out.notna(), None).itertuples(index=False, name=None))
+        inserted = writer.insert_positions(rows)
+        report.rows_imported += inserted
+        if inserted < len(rows):  # a race with another writer; counted, never fatal
+            report.reject("duplicate rank on the same chart date", count=len(rows) - inserted)
+        touched.update(frame["entry_id"].tolist())
+        report.note_dates(str(frame["date"].min()), str(frame["date"].max()))
+        if on_progress:
+            on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
+    return touched
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame, writer: store_writer.ImportWriter, report: ImportReport
+) -> pd.DataFrame:
+    """Sort rows that are already stored, duplicated, or in conflict out of ``frame``."""
+    import pandas as pd
+
+    keep = pd.Series(True, index=frame.index)
+    for cid, idx in frame.groupby("chart_id").groups.items():
+        sub = frame.loc[idx]
+        stored = writer.existing_positions(int(cid), sub["date"].unique().tolist())
+        if not stored:
+            continue
+        status = [
+            None if (d, r) not in stored else
+            ("existing" if stored[(d, r)][1] != writer.import_id and stored[(d, r)][0] == e
+             else "conflict" if stored[(d, r)][1] != writer.import_id else "dup")
+            for d, r, e in zip(sub["date"], sub["rank"], sub["entry_id"], strict=True)
+        ]
+        status_s = pd.Series(status, index=sub.index)
+        report.rows_existing += int((status_s == "existing").sum())
+        report.reject("conflicts with the project: another track already holds this rank",
+                      sub.loc[status_s == "conflict", "line"].tolist())
+        report.reject("duplicate rank on the same chart date",
+                      sub.loc[status_s == "dup", "line"].tolist())
+        keep.loc[sub.index] = status_s.isna()
+    frame = frame[keep]
+    dup_rank = frame.duplicated(["chart_id", "date", "rank"])
+    report.reject("duplicate rank on the same chart date", frame.loc[dup_rank, "line"].tolist())
+    frame = frame[~dup_rank]
+    dup_track = frame.duplicated(["chart_id", "date", "entry_id"])
+    report.reject("same track twice on one chart date", frame.loc[dup_track, "line"].tolist())
+    return frame[~dup_track]

@@ -1,0 +1,230 @@
+"""Canonical rows, text normalisation for matching, validation and the import report.
+
+Every format reader yields pandas frames with (a subset of) :data:`CANONICAL` columns;
+:func:`validate` turns them into clean rows and counts every rejected row by reason.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TEXT_FIELDS = ("title", "artist")
+INT_FIELDS = ("rank", "last_rank", "peak", "weeks", "streams", "sales")
+CANONICAL = (
+    "chart", "region", "frequency", "date", "rank", "title", "artist", "last_rank", "peak",
+    "weeks", "streams", "sales", "spotify_id", "isrc", "extra", "line",
+)
+# What a user can map with --map FIELD=COLUMN
+MAPPABLE = (
+    "date", "rank", "title", "artist", "last_rank", "peak", "weeks", "streams", "sales",
+    "spotify_id", "isrc", "region", "chart",
+)
+REQUIRED = ("rank", "title", "artist")
+MAX_TEXT = 1000
+MAX_RANK = 100_000
+MAX_EXAMPLES = 25
+
+
+@dataclass
+class ImportReport:
+    """What an import did, row by row, for the user to read."""
+
+    file: str
+    format: str = ""
+    encoding: str = "utf-8"
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_existing: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    examples: list[tuple[int, str]] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    first_date: str = ""
+    last_date: str = ""
+    already_imported: bool = False
+    import_id: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+    def reject(self, reason: str, lines: list[int] | None = None, count: int | None = None) -> None:
+        n = count if count is not None else len(lines or [])
+        if n <= 0:
+            return
+        self.rejected[reason] += n
+        for line in (lines or [])[: max(0, MAX_EXAMPLES - len(self.examples))]:
+            self.examples.append((int(line), reason))
+
+    def note_dates(self, first: str, last: str) -> None:
+        if first and (not self.first_date or first < self.first_date):
+            self.first_date = first
+        if last and last > self.last_date:
+            self.last_date = last
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rejected"] = dict(self.rejected)
+        d["rows_rejected"] = self.rows_rejected
+        return d
+
+    def summary(self) -> str:
+        """A few lines a person reads after an import."""
+        if self.already_imported:
+            return f"{self.file}: already imported (same content and options); nothing changed."
+        lines = [
+            f"{self.file}: {self.format}, {self.rows_read:,} rows read, "
+            f"{self.rows_imported:,} imported, {self.rows_existing:,} already in the project, "
+            f"{self.rows_rejected:,} rejected."
+        ]
+        if self.charts:
+            span = f" from {self.first_date} to {self.last_date}" if self.first_date else ""
+            lines.append(f"  charts: {', '.join(self.charts)}{span}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        for reason, n in self.rejected.most_common():
+            lines.append(f"  rejected {n:,}: {reason}")
+        for line, reason in self.examples[:5]:
+            lines.append(f"    line {line}: {reason}")
+        return "\n".join(lines)
+
+
+# --- text normalisation for matching the same track across charts ----------------------
+
+_FEAT_PAREN = re.compile(
+    r"\s*[\(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^\)\]]*[\)\]]", re.IGNORECASE
+)
+_FEAT_TAIL = re.compile(r"\s+-\s+(?:feat\.?|ft\.?|featuring|with)\s.*$", re.IGNORECASE)
+_ARTIST_SPLIT = re.compile(
+    r"\s*(?:,|&|\+|;|/|\s+x\s+|\s+and\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|"
+    r"\bwith\b|\bvs\.?(?=\s))\s*",
+    re.IGNORECASE,
+)
+_PRIMARY_SPLIT = re.compile(
+    r"\s*(?:,|;|/|\s+x\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|\bwith\b|\bvs\.?(?=\s))\s*",
+    re.IGNORECASE,
+)
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation, collapse spaces: ``Beyoncé!`` -> ``beyonce``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("’", "'").replace("'", "").replace("$", "s")
+    return _NON_ALNUM.sub(" ", plain).strip()
+
+
+def artist_names(credit: str) -> list[str]:
+    """Every credited artist, folded: ``A Featuring B & C`` -> ``['a', 'b', 'c']``."""
+    parts = (fold(p) for p in _ARTIST_SPLIT.split(credit))
+    return [p for p in parts if p]
+
+
+def primary_artist(credit: str) -> str:
+    """The lead artist as credited: ``The Weeknd Featuring Daft Punk`` -> ``The Weeknd``."""
+    for part in _PRIMARY_SPLIT.split(credit):
+        if fold(part):
+            return part.strip()
+    return credit.strip()
+
+
+def title_key(title: str) -> str:
+    return fold(_FEAT_TAIL.sub("", _FEAT_PAREN.sub("", title)))
+
+
+@lru_cache(maxsize=200_000)
+def track_key(title: str, credit: str) -> str:
+    """The key that makes one track the same across charts and sources."""
+    names = sorted(set(artist_names(credit))) or [fold(credit)]
+    return f"{title_key(title) or fold(title)}|{'+'.join(names)}"
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse dates as ISO first, then any common layout; return ``YYYY-MM-DD`` or NA."""
+    import pandas as pd
+
+    text = values.astype("string").str.strip()
+    # A weekly range "2019-12-27--2020-01-03" is dated by its last day
+    text = text.str.replace(r"^\d{4}-\d{2}-\d{2}--(\d{4}-\d{2}-\d{2})$", r"\1", regex=True)
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    retry = parsed.isna() & text.notna() & (text != "")
+    if retry.any():
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed.loc[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed")
+    ok = parsed.notna() & (parsed.dt.year >= 1900) & (parsed.dt.year <= 2100)
+    out = parsed.dt.strftime("%Y-%m-%d").where(ok)
+    return out.astype("object")
+
+
+def to_int(values: pd.Series) -> pd.Series:
+    """Numbers as they come in chart files (``"1,234"``, ``"53050188"``, ``12.0``) -> Int64."""
+    import pandas as pd
+
+    if values.dtype.kind in "iuf":
+        num = values
+    else:
+        text = values.astype("string").str.replace(r"[,\s\u00a0]", "", regex=True)
+        num = pd.to_numeric(text, errors="coerce")
+    whole = num.where((num % 1 == 0) & (num.abs() < 2**62))
+    return whole.astype("Int64")
+
+
+def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Return the rows fit to store (canonical dtypes); count the others in ``report``."""
+    import pandas as pd
+
+    n = len(frame)
+    lines = frame["line"] if "line" in frame else pd.Series(range(1, n + 1), index=frame.index)
+    keep = pd.Series(True, index=frame.index)
+
+    def drop(mask: pd.Series, reason: str) -> None:
+        nonlocal keep
+        hit = mask & keep
+        if hit.any():
+            report.reject(reason, lines[hit].tolist(), int(hit.sum()))
+            keep &= ~hit
+
+    out = pd.DataFrame(index=frame.index)
+    for col in TEXT_FIELDS:
+        text = frame[col].astype("string").str.strip() if col in frame else pd.Series(
+            pd.NA, index=frame.index, dtype="string")
+        out[col] = text
+        drop(text.isna() | (text == ""), f"missing {col}")
+        drop(text.str.len() > MAX_TEXT, f"{col} longer than {MAX_TEXT} characters")
+    rank = to_int(frame["rank"]) if "rank" in frame else pd.Series(pd.NA, index=frame.index,
+                                                                    dtype="Int64")
+    drop(rank.isna(), "missing or non-numeric rank")
+    drop((rank < 1) | (rank > MAX_RANK), f"rank outside 1..{MAX_RANK:,}")
+    out["rank"] = rank
+    if "date" in frame:
+        dates = parse_dates(frame["date"])
+        raw = frame["date"].astype("string").str.strip()
+        drop(raw.isna() | (raw == ""), "missing date")
+        drop(dates.isna(), "unparseable date (or outside 1900-2100)")
+        out["date"] = dates
+    else:
+        drop(pd.Series(True, index=frame.index), "no date in the row or file (use --date)")
+    for col in INT_FIELDS[1:]:
+        if col in frame:
+            v = to_int(frame[col])
+            out[col] = v.where(v >= 0)  # -1 marks "new" in Spotify files; negatives mean none
+    for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra"):
+        if col in frame:
+            out[col] = frame[col]
+    out["line"] = lines
+    return out[keep]

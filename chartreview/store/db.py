@@ -1,0 +1,185 @@
+"""Opening a project file: refuse what is not ours, migrate what is old, never damage.
+
+A project is one SQLite file. Before anything writes to it, :func:`open_project`
+checks on a read-only connection that it is a SQLite file, that it is whole, that it
+is a chartreview project (``PRAGMA application_id``) and not from a newer version.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import struct
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from chartreview.domain import ProjectError
+from chartreview.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 10.0
+
+
+class Project:
+    """An open project: the sqlite-utils database plus where it lives."""
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        self.db = db
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _check_header(path: Path) -> None:
+    """Refuse files that are not SQLite or are shorter than their header says."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        header = f.read(100)
+    if not header.startswith(SQLITE_MAGIC):
+        raise ProjectError(
+            f"{path} is not a chartreview project (it is not a SQLite database). "
+            "The file was left untouched."
+        )
+    if len(header) < 100:
+        raise ProjectError(f"{path} is damaged (truncated header). The file was left untouched.")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    page_count, change_counter, valid_for = (
+        struct.unpack(">I", header[28:32])[0],
+        struct.unpack(">I", header[24:28])[0],
+        struct.unpack(">I", header[92:96])[0],
+    )
+    # The in-header size is only meaningful when "version-valid-for" matches
+    if page_count and change_counter == valid_for and size < page_count * page_size:
+        raise ProjectError(
+            f"{path} is damaged: it is {size:,} bytes but should be "
+            f"{page_count * page_size:,} (truncated?). The file was left untouched; "
+            "restore it from a backup."
+        )
+
+
+def inspect(path: Path) -> tuple[int, int, list[str]]:
+    """Return (application_id, user_version, table names) read without writing anything."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as e:
+        raise ProjectError(f"{path} cannot be opened: {e}.") from e
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return app_id, version, tables
+    except sqlite3.DatabaseError as e:
+        raise ProjectError(
+            f"{path} is damaged or not a database ({e}). The file was left untouched."
+        ) from e
+    finally:
+        conn.close()
+
+
+def backup_copy(project_path: Path, conn: sqlite3.Connection, reason: str) -> Path:
+    """Write a consistent copy next to the project with SQLite's online backup API."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = project_path.with_name(f"{project_path.stem}.{reason}-{stamp}.bak.sqlite")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def open_project(path: str | Path, *, create: bool = False, readonly: bool = False) -> Project:
+    """Open (or with ``create`` make) a project and bring its schema up to date.
+
+    Raises
+    ------
+    ProjectError
+        With a sentence for the user when the file is missing, foreign, damaged or from a
+        newer chartreview. The file is never modified in that case.
+    """
+    path = Path(path).expanduser()
+    exists = path.exists() and path.stat().st_size > 0
+    if path.exists() and path.is_dir():
+        raise ProjectError(f"{path} is a folder, not a project file.")
+    if not exists and not create:
+        raise ProjectError(
+            f"There is no project at {path}. Create one with 'chartreview import FILE --db {path}' "
+            "or 'chartreview demo'."
+        )
+    version = 0
+    if exists:
+        _check_header(path)
+        app_id, version, tables = inspect(path)
+        if app_id != APPLICATION_ID:
+            if app_id != 0 or [t for t in tables if not t.startswith("sqlite_")]:
+                shown = ", ".join(sorted(tables)[:6]) or "none"
+                raise ProjectError(
+                    f"{path} is a SQLite database of another application (tables: {shown}); "
+                    "chartreview will not change it. Choose or create a chartreview project."
+                )
+            if not create:
+                raise ProjectError(f"{path} is an empty database, not a chartreview project.")
+        elif version > SCHEMA_VERSION:
+            raise ProjectError(
+                f"{path} was made by a newer chartreview (schema {version}; this version "
+                f"knows up to {SCHEMA_VERSION}). Update chartreview to open it; the file "
+                "was left untouched."
+            )
+    elif readonly:
+        raise ProjectError(f"There is no project at {path}.")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    if readonly:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+            check_same_thread=False, isolation_level=None,
+        )
+    else:
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+        )
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a verdict the UI calls saved survives a power cut, not only a crash
+            conn.execute("PRAGMA synchronous = FULL")
+        db = Database(conn, execute_plugins=False)
+        if not readonly and version < SCHEMA_VERSION:
+            if version > 0:
+                backup_copy(path, conn, f"before-migration-v{version}")
+            migrations.apply(db)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif readonly and version < SCHEMA_VERSION:
+            raise ProjectError(f"{path} needs an upgrade; open it once without read-only mode.")
+    except sqlite3.DatabaseError as e:
+        conn.close()
+        raise ProjectError(f"{path} is damaged ({e}). Restore it from a backup.") from e
+    except BaseException:
+        conn.close()
+        raise
+    return Project(path, db)

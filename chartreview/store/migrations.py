@@ -1,0 +1,190 @@
+"""Numbered schema migrations, each a named function run in its own transaction.
+
+Never edit a migration that has shipped: add a new one. ``SCHEMA_VERSION`` is the
+number of migrations; it is written to ``PRAGMA user_version`` so that a project made
+by a newer chartreview is recognised and refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+# "CRVW": marks a SQLite file as a chartreview project (PRAGMA application_id)
+APPLICATION_ID = 0x43525657
+
+migrations = Migrations("chartreview")
+
+
+@migrations()
+def m0001_initial(db: Database) -> None:
+    db["imports"].create(
+        {
+            "id": int,
+            "file_name": str,
+            "path": str,
+            "size": int,
+            "sha256": str,
+            "format": str,
+            "encoding": str,
+            "options": str,  # JSON: chart, region, date, metric, mapping given by the user
+            "rows_read": int,
+            "rows_imported": int,
+            "rows_existing": int,
+            "rows_rejected": int,
+            "report": str,  # JSON ImportReport
+            "imported_at": str,
+        },
+        pk="id",
+        not_null={"file_name", "sha256", "format", "imported_at"},
+    )
+    db["imports"].create_index(["sha256"])
+    db["charts"].create(
+        {
+            "id": int,
+            "name": str,
+            "region": str,
+            "frequency": str,
+            "platform": str,
+            "metric": str,
+        },
+        pk="id",
+        not_null={"name", "region", "frequency", "metric"},
+    )
+    db["charts"].create_index(["name", "region", "frequency"], unique=True)
+    db["artists"].create({"id": int, "name": str, "norm": str}, pk="id", not_null={"name", "norm"})
+    db["artists"].create_index(["norm"], unique=True)
+    db["tracks"].create(
+        {
+            "id": int,
+            "title": str,
+            "artist_credit": str,
+            "artist_id": int,
+            "norm_key": str,
+            "spotify_id": str,
+            "isrc": str,
+        },
+        pk="id",
+        foreign_keys=[("artist_id", "artists", "id")],
+        not_null={"title", "artist_credit", "artist_id", "norm_key"},
+    )
+    db["tracks"].create_index(["norm_key"])
+    db["tracks"].create_index(["artist_id"])
+    db.execute(
+        "CREATE UNIQUE INDEX idx_tracks_spotify_id ON tracks(spotify_id) "
+        "WHERE spotify_id IS NOT NULL"
+    )
+    db["entries"].create(
+        {
+            "id": int,
+            "chart_id": int,
+            "track_id": int,
+            "first_date": str,
+            "last_date": str,
+            "debut_rank": int,
+            "peak_rank": int,
+            "weeks": int,  # positions held (chart weeks, or days on a daily chart)
+        },
+        pk="id",
+        foreign_keys=[("chart_id", "charts", "id"), ("track_id", "tracks", "id")],
+        not_null={"chart_id", "track_id"},
+    )
+    db["entries"].create_index(["chart_id", "track_id"], unique=True)
+    db["entries"].create_index(["track_id"])
+    db["entries"].create_index(["first_date"])
+    db["entries"].create_index(["peak_rank"])
+    db["positions"].create(
+        {
+            "id": int,
+            "chart_id": int,
+            "date": str,  # ISO yyyy-mm-dd
+            "rank": int,
+            "entry_id": int,
+            "last_rank": int,
+            "peak": int,
+            "weeks_on_chart": int,
+            "streams": int,
+            "sales": int,
+            "extra": str,  # JSON of whatever else the source row carried
+            "import_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("chart_id", "charts", "id"),
+            ("entry_id", "entries", "id"),
+            ("import_id", "imports", "id"),
+        ],
+        not_null={"chart_id", "date", "rank", "entry_id"},
+    )
+    db["positions"].create_index(["chart_id", "date", "rank"], unique=True)
+    db["positions"].create_index(["entry_id", "date"])
+    # Scores: one run records its settings and version; per entry, per signal.
+    db["score_runs"].create(
+        {"id": int, "created_at": str, "version": str, "settings": str, "entries": int},
+        pk="id",
+    )
+    db["scores"].create(
+        {
+            "entry_id": int,
+            "run_id": int,
+            "score": float,
+            "manipulation": float,
+            "ai": float,
+            "top_signal": str,
+            "reason": str,
+        },
+        pk="entry_id",
+        foreign_keys=[("entry_id", "entries", "id"), ("run_id", "score_runs", "id")],
+    )
+    db["scores"].create_index(["score"])
+    db["signals"].create(
+        {
+            "entry_id": int,
+            "signal": str,
+            "value": float,
+            "contribution": float,
+            "reason": str,
+            "reference": str,
+        },
+        pk=("entry_id", "signal"),
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+    # Review: the event log is append-only; verdicts holds the current state of each entry,
+    # written in the same transaction as the event that produced it.
+    db["review_events"].create(
+        {
+            "id": int,
+            "entry_id": int,
+            "kind": str,  # verdict | note | undo | import
+            "verdict": str,
+            "tags": str,
+            "confidence": int,
+            "note": str,
+            "analyst": str,
+            "at": str,
+            "undoes": int,
+        },
+        pk="id",
+        foreign_keys=[("entry_id", "entries", "id")],
+        not_null={"entry_id", "kind", "at"},
+    )
+    db["review_events"].create_index(["entry_id", "id"])
+    db["verdicts"].create(
+        {
+            "entry_id": int,
+            "verdict": str,
+            "tags": str,
+            "confidence": int,
+            "note": str,
+            "analyst": str,
+            "updated_at": str,
+            "event_id": int,
+        },
+        pk="entry_id",
+        foreign_keys=[("entry_id", "entries", "id"), ("event_id", "review_events", "id")],
+    )
+    db["verdicts"].create_index(["verdict"])
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,209 @@
+"""The bulk write path of an import: one transaction, raw ``executemany``, cached ids.
+
+sqlite-utils builds the schema; bulk rows go through the raw connection because
+``insert_all`` is about 4x slower than one ``executemany`` in one transaction (measured,
+see benchmarks/README.md). Nothing here commits until :meth:`ImportWriter.commit`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from chartreview.store.db import Project, now_iso
+
+POSITION_COLUMNS = (
+    "chart_id", "date", "rank", "entry_id", "last_rank", "peak", "weeks_on_chart", "streams",
+    "sales", "extra", "import_id",
+)
+
+
+def find_import(project: Project, sha256: str, options: str) -> int | None:
+    row = project.conn.execute(
+        "SELECT id FROM imports WHERE sha256 = ? AND options = ? LIMIT 1", (sha256, options)
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def import_sizes(project: Project) -> set[int]:
+    return {int(r[0]) for r in project.conn.execute("SELECT DISTINCT size FROM imports")}
+
+
+class ImportWriter:
+    """Writes one import inside one ``BEGIN IMMEDIATE`` transaction."""
+
+    def __init__(self, project: Project) -> None:
+        self.conn = project.conn
+        self.import_id = 0
+        self._charts: dict[tuple[str, str, str], int] = {}
+        self._artists: dict[str, int] | None = None
+        self._tracks_by_key: dict[str, int] | None = None
+        self._tracks_by_spotify: dict[str, int] | None = None
+        self._entries: dict[int, dict[int, int]] = {}
+
+    # --- transaction -------------------------------------------------------------------
+    def begin(self, meta: dict[str, Any]) -> int:
+        self.conn.execute("BEGIN IMMEDIATE")
+        cols = ", ".join(meta)
+        marks = ", ".join("?" for _ in meta)
+        cur = self.conn.execute(
+            f"INSERT INTO imports ({cols}, imported_at) VALUES ({marks}, ?)",
+            [*meta.values(), now_iso()],
+        )
+        self.import_id = int(cur.lastrowid or 0)
+        return self.import_id
+
+    def commit(self) -> None:
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def finish_import(self, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.conn.execute(
+            f"UPDATE imports SET {sets} WHERE id = ?", [*values.values(), self.import_id]
+        )
+
+    # --- ids -----------------------------------------------------------------------------
+    def chart_id(self, name: str, region: str, frequency: str, platform: str, metric: str) -> int:
+        key = (name, region, frequency)
+        if key in self._charts:
+            return self._charts[key]
+        row = self.conn.execute(
+            "SELECT id FROM charts WHERE name = ? AND region = ? AND frequency = ?", key
+        ).fetchone()
+        if row:
+            cid = int(row[0])
+        else:
+            cur = self.conn.execute(
+                "INSERT INTO charts (name, region, frequency, platform, metric) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, region, frequency, platform, metric),
+            )
+            cid = int(cur.lastrowid or 0)
+        self._charts[key] = cid
+        return cid
+
+    def _load_tracks(self) -> None:
+        self._artists = dict(self.conn.execute("SELECT norm, id FROM artists"))
+        self._tracks_by_key = {}
+        self._tracks_by_spotify = {}
+        for tid, key, sid in self.conn.execute("SELECT id, norm_key, spotify_id FROM tracks"):
+            self._tracks_by_key.setdefault(key, tid)
+            if sid:
+                self._tracks_by_spotify[sid] = tid
+
+    def track_id(self, title: str, credit: str, key: str, artist: str, artist_norm: str,
+                 sid: str | None) -> int:
+        """Find or create a track: a Spotify id wins, then the normalised title+artists."""
+        if self._tracks_by_key is None:
+            self._load_tracks()
+        assert self._tracks_by_key is not None and self._tracks_by_spotify is not None
+        assert self._artists is not None
+        if sid and sid in self._tracks_by_spotify:
+            return self._tracks_by_spotify[sid]
+        tid = self._tracks_by_key.get(key)
+        if tid is not None:
+            if sid:
+                # Same song from a source that knew its Spotify id: remember it
+                taken = self.conn.execute(
+                    "SELECT spotify_id FROM tracks WHERE id = ?", (tid,)
+                ).fetchone()[0]
+                if not taken:
+                    self.conn.execute("UPDATE tracks SET spotify_id = ? WHERE id = ?", (sid, tid))
+                    self._tracks_by_spotify[sid] = tid
+                    return tid
+                if taken != sid:
+                    tid = None  # another recording under the same name: a track of its own
+            if tid is not None:
+                return tid
+        aid = self._artists.get(artist_norm)
+        if aid is None:
+            cur = self.conn.execute(
+                "INSERT INTO artists (name, norm) VALUES (?, ?)", (artist, artist_norm)
+            )
+            aid = self._artists[artist_norm] = int(cur.lastrowid or 0)
+        cur = self.conn.execute(
+            "INSERT INTO tracks (title, artist_credit, artist_id, norm_key, spotify_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (title, credit, aid, key, sid),
+        )
+        tid = int(cur.lastrowid or 0)
+        self._tracks_by_key.setdefault(key, tid)
+        if sid:
+            self._tracks_by_spotify[sid] = tid
+        return tid
+
+    def entry_ids(self, chart_id: int, track_ids: Iterable[int]) -> dict[int, int]:
+        """Entry id per track on one chart, creating the missing entries."""
+        known = self._entries.get(chart_id)
+        if known is None:
+            known = self._entries[chart_id] = dict(
+                self.conn.execute("SELECT track_id, id FROM entries WHERE chart_id = ?",
+                                  (chart_id,))
+            )
+        out = {}
+        for tid in track_ids:
+            eid = known.get(tid)
+            if eid is None:
+                cur = self.conn.execute(
+                    "INSERT INTO entries (chart_id, track_id) VALUES (?, ?)", (chart_id, tid)
+                )
+                eid = known[tid] = int(cur.lastrowid or 0)
+            out[tid] = eid
+        return out
+
+    # --- positions -----------------------------------------------------------------------
+    def existing_positions(
+        self, chart_id: int, dates: Iterable[str]
+    ) -> dict[tuple[str, int], tuple[int, int]]:
+        """(date, rank) -> (entry_id, import_id) already stored on those chart dates."""
+        out: dict[tuple[str, int], tuple[int, int]] = {}
+        for date in dates:
+            for rank, eid, iid in self.conn.execute(
+                "SELECT rank, entry_id, import_id FROM positions WHERE chart_id = ? AND date = ?",
+                (chart_id, date),
+            ):
+                out[(date, rank)] = (eid, iid)
+        return out
+
+    def insert_positions(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        before = self.conn.total_changes
+        self.conn.executemany(
+            f"INSERT OR IGNORE INTO positions ({', '.join(POSITION_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in POSITION_COLUMNS)})",
+            rows,
+        )
+        return self.conn.total_changes - before
+
+    def refresh_entries(self, entry_ids: Iterable[int]) -> None:
+        """Recompute first/last date, debut and peak rank and length of the given entries."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id INTEGER PRIMARY KEY)")
+        self.conn.execute("DELETE FROM _touched")
+        self.conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)",
+                              ((e,) for e in entry_ids))
+        self.conn.execute(
+            """
+            UPDATE entries SET first_date = s.first, last_date = s.last, peak_rank = s.peak,
+                   weeks = s.n,
+                   debut_rank = (SELECT p.rank FROM positions p WHERE p.entry_id = entries.id
+                                 ORDER BY p.date LIMIT 1)
+            FROM (SELECT entry_id, MIN(date) AS first, MAX(date) AS last, MIN(rank) AS peak,
+                         COUNT(*) AS n
+                  FROM positions WHERE entry_id IN (SELECT id FROM _touched)
+                  GROUP BY entry_id) AS s
+            WHERE entries.id = s.entry_id
+            """
+        )
+        # Entries created for rows that were all rejected later hold no position: drop them
+        self.conn.execute(
+            "DELETE FROM entries WHERE id IN (SELECT id FROM _touched) AND weeks IS NULL"
+        )
+        self.conn.execute("DELETE FROM _touched")
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, default=str)
