@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 Metric = Literal["sales", "streams", "airplay", "composite", "viral"]
@@ -13,7 +13,7 @@ METRICS: tuple[Metric, ...] = ("sales", "streams", "airplay", "composite", "vira
 Frequency = Literal["daily", "weekly"]
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     SUSPICIOUS = "suspicious"
     AI = "ai"
     HUMAN = "human"

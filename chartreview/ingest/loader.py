@@ -17,7 +17,7 @@ from chartreview.domain import (
     infer_metric,
 )
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import ImportReport, primary_artist, track_key, validate, fold
+from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.source import ByteCounter, Source, open_source
 from chartreview.store import writer as store_writer
@@ -167,6 +167,7 @@ def _load(
     import pandas as pd
 
     touched: set[int] = set()
+    frequency: str | None = None
     track_cache: dict[tuple[str, str, str | None], int] = {}
     for raw in fmt.read(src, opts, counter):
         if cancel is not None:
@@ -188,10 +189,12 @@ def _load(
         if frame["chart"].isna().any():
             raise IngestError(f"Name the chart of {src.path.name} with --chart NAME.")
         frame["region"] = frame["region"].fillna("global").astype(str).str.lower()
-        frequency = opts.frequency or defaults.frequency
+        # The file's frequency: given, named, else read from its dates (once per file)
+        frequency = frequency or opts.frequency or defaults.frequency
+        frequency = frequency or _infer_frequency(frame["date"])
         frame["chart_id"] = 0
         for (chart, region), idx in frame.groupby(["chart", "region"]).groups.items():
-            freq = frequency or _infer_frequency(frame.loc[idx, "date"])
+            freq = frequency
             cid = writer.chart_id(
                 str(chart), str(region), freq, defaults.platform,
                 opts.metric or infer_metric(str(chart)),

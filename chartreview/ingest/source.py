@@ -23,7 +23,7 @@ from chartreview.domain import IngestError
 
 SAMPLE_BYTES = 1 << 20
 FALLBACK_ENCODINGS = ("cp1252", "mac_roman", "latin-1")
-NOTE_PREFIXES = ("note that", "note:", '"note that')
+NOTE_MARKERS = ("note that", "note:")
 Kind = Literal["csv", "json", "xlsx"]
 
 # A run of characters that, encoded as Windows-1252, would be a UTF-8 multi-byte sequence
@@ -177,7 +177,7 @@ def detect_encoding(sample: bytes) -> tuple[str, bool, str]:
         best = charset_normalizer.from_bytes(sample[:200_000]).best()
         if best is not None and best.encoding not in candidates:
             candidates.append(best.encoding)
-    except Exception:  # noqa: BLE001 - detection is a hint; fall back to our list
+    except Exception:
         pass
     scored = []
     for i, enc in enumerate(candidates):
@@ -209,7 +209,8 @@ def open_source(path: Path, *, encoding: str | None = None) -> Source:
         sample = f.read(SAMPLE_BYTES)
     if sample.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
         return Source(path, size, "xlsx", encoding="binary")
-    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in sample[:4096] and not utf16:
         raise IngestError(
             f"{path.name} is a binary file, not a chart table (CSV, TSV, JSON or XLSX)."
         )
@@ -233,7 +234,7 @@ def open_source(path: Path, *, encoding: str | None = None) -> Source:
     lines = head.splitlines()
     skip = 0
     while skip < len(lines) and (
-        not lines[skip].strip() or lines[skip].strip().lower().startswith(NOTE_PREFIXES)
+        not lines[skip].strip(" ,;\t\r") or any(m in lines[skip].lower() for m in NOTE_MARKERS)
     ):
         skip += 1
     if skip >= len(lines):

@@ -7,10 +7,9 @@ is a chartreview project (``PRAGMA application_id``) and not from a newer versio
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -48,7 +47,7 @@ class Project:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _check_header(path: Path) -> None:
@@ -81,7 +80,10 @@ def _check_header(path: Path) -> None:
 
 def inspect(path: Path) -> tuple[int, int, list[str]]:
     """Return (application_id, user_version, table names) read without writing anything."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    # Without a WAL beside it, read the file as immutable: a read-only open of a WAL-mode
+    # database would otherwise create -wal/-shm files next to a file we may refuse
+    has_wal = Path(f"{path}-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if has_wal else "&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as e:

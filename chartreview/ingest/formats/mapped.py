@@ -109,7 +109,7 @@ def _xlsx_chunks(src: Source, opts: ImportOptions, counter: ByteCounter) -> Iter
 
     try:
         wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for bad files
+    except Exception as e:
         raise IngestError(f"{src.path.name} is not a readable Excel workbook ({e}).") from e
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)

@@ -1,0 +1,358 @@
+"""The command line: thin commands over the core (the window is ``chartreview`` alone).
+
+Expected failures print one sentence to stderr and exit 1; no traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from chartreview import __version__, config, paths
+from chartreview.domain import METRICS, ChartreviewError, Progress
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_db() -> Path:
+    settings = config.load()
+    if settings.last_project and Path(settings.last_project).exists():
+        return Path(settings.last_project)
+    return paths.demo_project_path()
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+        help="Project file (default: the last project used, else the demo project).",
+    )(f)
+
+
+def friendly(f: F) -> F:
+    """Turn expected errors into one line on stderr and exit code 1."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except ChartreviewError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing was changed by the unfinished step.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_db(db_path: Path | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    from chartreview.store import open_project
+
+    path = db_path or default_db()
+    if not db_path and not path.exists() and path == paths.demo_project_path():
+        raise ChartreviewError(
+            "No project yet. Build the demo with 'chartreview demo' or import a file with "
+            "'chartreview import FILE --db PROJECT.sqlite'."
+        )
+    project = open_project(path, create=create)
+    settings = config.load()
+    settings.remember_project(project.path)
+    config.save(settings)
+    return project
+
+
+class _Bar:
+    """A click progress bar fed by the core's Progress callbacks."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, p: Progress) -> None:
+        if self.bar is None and p.total:
+            self.bar = click.progressbar(length=p.total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(max(0, p.done - self.done))
+            self.done = p.done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+            self.done = 0
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="chartreview")
+@db_option
+@click.option("--self-test", is_flag=True, help="Check the installation offscreen and exit.")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None, self_test: bool) -> None:
+    """Review music charts for bought, botted and machine-made entries.
+
+    Without a command, opens the review window on the last project (or the demo).
+    """
+    if ctx.invoked_subcommand is None:
+        from chartreview.qt.app import main as gui_main
+
+        args = []
+        if db_path:
+            args += ["--db", str(db_path)]
+        if self_test:
+            args.append("--self-test")
+        sys.exit(gui_main(args))
+
+
+def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``--map rank=Pos`` (field=column) or ``--map Pos=rank`` (column=field)."""
+    from chartreview.ingest.normalize import MAPPABLE
+
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        left, sep, right = pair.partition("=")
+        if not sep or not left.strip() or not right.strip():
+            raise ChartreviewError(f"--map takes FIELD=COLUMN, not {pair!r}.")
+        left, right = left.strip(), right.strip()
+        if left in MAPPABLE:
+            mapping[left] = right
+        elif right in MAPPABLE:
+            mapping[right] = left
+        else:
+            raise ChartreviewError(
+                f"--map {pair!r} names no field; fields are {', '.join(MAPPABLE)}."
+            )
+    return mapping
+
+
+@cli.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+@click.option("--format", "fmt", help="Force a format (default: detected from the content).")
+@click.option("--chart", help="Chart name, e.g. 'Hot 100' (default: from the file).")
+@click.option("--region", help="Region, e.g. us, de, global (default: from the file).")
+@click.option("--date", help="Chart date YYYY-MM-DD for files that do not carry one.")
+@click.option("--metric", type=click.Choice(METRICS), help="Override the metric from the name.")
+@click.option("--frequency", type=click.Choice(["daily", "weekly"]))
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping for other layouts (rank, title, artist, date, ...).")
+@click.option("--encoding", help="Text encoding when detection is wrong, e.g. cp1252.")
+@friendly
+def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
+               chart: str | None, region: str | None, date: str | None, metric: str | None,
+               frequency: str | None, maps: tuple[str, ...], encoding: str | None) -> None:
+    """Import chart files (each one all-or-nothing; re-importing changes nothing)."""
+    from chartreview.ingest import ImportOptions, import_file
+    from chartreview.ingest.source import open_source
+
+    mapping = parse_mapping(maps)
+    settings = config.load()
+    project = open_db(db_path, create=True)
+    failed = 0
+    with project:
+        for path in files:
+            opts = ImportOptions(format=fmt, chart=chart, region=region, date=date,
+                                 metric=metric, frequency=frequency, mapping=dict(mapping),
+                                 encoding=encoding)
+            bar = _Bar(f"Importing {path.name}")
+            try:
+                signature = None
+                if not fmt:
+                    src = open_source(path, encoding=encoding)
+                    signature = "|".join(src.columns)
+                    if not opts.mapping and signature in settings.column_maps:
+                        opts.mapping = dict(settings.column_maps[signature])
+                report = import_file(project, path, opts, on_progress=bar)
+            except ChartreviewError as e:
+                bar.close()
+                failed += 1
+                click.echo(f"Error: {e}", err=True)
+                rep = getattr(e, "report", None)
+                if rep is not None and rep.rows_rejected:
+                    click.echo(rep.summary(), err=True)
+                continue
+            bar.close()
+            if mapping and signature:
+                settings.column_maps[signature] = mapping  # reused for files of this layout
+                config.save(settings)
+            click.echo(report.summary())
+    if failed:
+        sys.exit(1)
+
+
+def _fmt_score(v: Any) -> str:
+    return "" if v is None else f"{v:.0f}"
+
+
+ENTRY_FIELDS = ("entry_id", "chart", "title", "artist", "first_date", "debut_rank", "peak",
+                "weeks", "score", "manipulation", "ai", "top_signal", "reason", "verdict",
+                "analyst")
+
+
+@cli.command()
+@db_option
+@click.option("--sort", default="score", show_default=True,
+              help="score, manipulation, ai, title, artist, chart, debut, peak, weeks, verdict")
+@click.option("--asc/--desc", "ascending", default=None, help="Sort direction.")
+@click.option("--limit", type=int, default=None, help="At most N entries.")
+@click.option("--chart", "chart_text", help="Only charts whose name contains this.")
+@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human", "unreviewed",
+                                               "reviewed"]))
+@click.option("--search", default="", help="Only titles or artists containing this.")
+@click.option("--min-score", type=float)
+@click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)
+@friendly
+def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int | None,
+            chart_text: str | None, verdict: str | None, search: str, min_score: float | None,
+            out_format: str) -> None:
+    """List entries (a track's run on one chart) with scores and verdicts."""
+    from chartreview.store import queries
+
+    project = open_db(db_path)
+    with project:
+        chart_ids = []
+        if chart_text:
+            chart_ids = [c["id"] for c in queries.charts(project)
+                         if chart_text.lower() in c["label"].lower()]
+            if not chart_ids:
+                raise ChartreviewError(f"No chart matches {chart_text!r}.")
+        flt = queries.EntryFilter(text=search, chart_ids=chart_ids, verdict=verdict or "",
+                                  min_score=min_score)
+        try:
+            rows = queries.list_entries(
+                project, flt, sort=sort, limit=limit,
+                descending=None if ascending is None else not ascending)
+        except ValueError as e:
+            raise ChartreviewError(str(e)) from e
+    rows = [{k: r.get(k) for k in ENTRY_FIELDS} for r in rows]
+    if out_format == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif out_format == "csv":
+        import csv
+
+        w = csv.DictWriter(sys.stdout, fieldnames=ENTRY_FIELDS)
+        w.writeheader()
+        w.writerows(rows)
+    else:
+        _print_table(rows)
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    cols = [("entry_id", "id", 6), ("score", "score", 5), ("chart", "chart", 30),
+            ("title", "title", 28), ("artist", "artist", 22), ("first_date", "debut", 10),
+            ("peak", "peak", 4), ("weeks", "wks", 4), ("verdict", "verdict", 10),
+            ("reason", "why", 60)]
+    click.echo("  ".join(h.ljust(w) for _, h, w in cols).rstrip())
+    for r in rows:
+        cells = []
+        for key, _, width in cols:
+            v = r.get(key)
+            text = _fmt_score(v) if key == "score" else ("" if v is None else str(v))
+            cells.append((text[: width - 1] + "…" if len(text) > width else text).ljust(width))
+        click.echo("  ".join(cells).rstrip())
+    if not rows:
+        click.echo("(no entries)")
+
+
+@cli.command()
+@click.argument("entry_id", type=int)
+@db_option
+@friendly
+def show(entry_id: int, db_path: Path | None) -> None:
+    """Show one entry: its positions, signals with reasons, and verdict history."""
+    from chartreview.store import queries
+
+    project = open_db(db_path)
+    with project:
+        e = queries.entry(project, entry_id)
+        if e is None:
+            raise ChartreviewError(f"There is no entry {entry_id} in {project.path.name}.")
+        pos = queries.positions(project, entry_id)
+        sig = queries.signals(project, entry_id)
+        evs = queries.events(project, entry_id)
+    click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
+    click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
+    click.echo(f"  debut {e['first_date']} at No. {e['debut_rank']}, peak No. {e['peak']}, "
+               f"{e['weeks']} positions, last {e['last_date']}")
+    if e["score"] is not None:
+        click.echo(f"  score {e['score']:.0f} (manipulation {e['manipulation']:.0f}, "
+                   f"AI act {e['ai']:.0f})")
+    click.echo(f"  verdict: {e['verdict'] or 'unreviewed'}"
+               + (f" by {e['analyst']}" if e["analyst"] else "")
+               + (f" - {e['note']}" if e["note"] else ""))
+    if sig:
+        click.echo("\nSignals:")
+        for s in sig:
+            click.echo(f"  {s['signal']:<22} {s['contribution']:5.1f}  {s['reason']}")
+            if s["reference"]:
+                click.echo(f"  {'':<22}        compared with: {s['reference']}")
+    click.echo("\nPositions:")
+    click.echo("  date        rank  last  peak  weeks      streams      sales")
+    for p in pos:
+        click.echo(
+            f"  {p['date']}  {p['rank']:>4}  {p['last_rank'] or '':>4}  {p['peak'] or '':>4}  "
+            f"{p['weeks_on_chart'] or '':>5}  {p['streams'] or '':>11}  {p['sales'] or '':>9}"
+        )
+    if evs:
+        click.echo("\nHistory:")
+        for ev in evs:
+            what = ev["verdict"] or ev["kind"]
+            click.echo(f"  #{ev['event_id']} {ev['at']} {ev['analyst'] or ''}: {ev['kind']} "
+                       f"{what}" + (f" - {ev['note']}" if ev["note"] else ""))
+
+
+@cli.command()
+@db_option
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--weeks", type=int, default=64, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing demo project file.")
+@friendly
+def demo(db_path: Path | None, seed: int, weeks: int, force: bool) -> None:
+    """Build the demo project: four charts, a year and more, planted cases among them."""
+    from chartreview.demo import build_demo
+    from chartreview.store import open_project
+
+    path = db_path or paths.demo_project_path()
+    if path.exists() and path.stat().st_size > 0:
+        if not force:
+            raise ChartreviewError(
+                f"{path} exists; pass --force to replace it, or --db NEW.sqlite."
+            )
+        from chartreview.store.db import inspect
+        from chartreview.store.migrations import APPLICATION_ID
+
+        if inspect(path)[0] != APPLICATION_ID:
+            raise ChartreviewError(f"{path} is not a chartreview project; it was not replaced.")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    bar = _Bar("Building demo")
+    with open_project(path, create=True) as project:
+        _, reports = build_demo(project, seed=seed, weeks=weeks, on_progress=bar)
+        bar.close()
+        _after_demo(project)
+    settings = config.load()
+    settings.remember_project(path)
+    config.save(settings)
+    rows = sum(r.rows_imported for r in reports)
+    click.echo(f"Demo project {path}: {len(reports)} chart files, {rows:,} positions.")
+
+
+def _after_demo(project: Any) -> None:
+    """Hook for later steps (scoring) that the demo runs after its import."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="chartreview")
+
+
+if __name__ == "__main__":
+    main()

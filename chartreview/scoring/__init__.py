@@ -1,0 +1,1 @@
+"""Anomaly scoring: pure functions over DataFrames (no SQLite, no Qt)."""

@@ -1,0 +1,161 @@
+"""All-or-nothing, idempotent, merging imports; bad files refused with the project unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chartreview.domain import Cancelled, CancelToken, IngestError, Progress
+from chartreview.ingest import ImportOptions, import_file
+from chartreview.ingest.normalize import track_key
+from tests.conftest import count, snapshot
+
+HEADER = "chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart\n"
+
+
+def hot100(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body)
+    return path
+
+
+def test_reimport_changes_nothing(project, shared: Path) -> None:
+    path = shared / "billboard/hot100_2017_2018.csv"
+    first = import_file(project, path)
+    before = snapshot(project)
+    again = import_file(project, path)
+    assert again.already_imported and not first.already_imported
+    assert "already imported" in again.summary()
+    assert snapshot(project) == before
+
+
+def test_overlapping_files_merge_without_duplicates(project, shared: Path, tmp_path) -> None:
+    lines = (shared / "billboard/hot100_2017_2018.csv").read_text().splitlines()
+    header, rows = lines[0], lines[1:]
+    a = tmp_path / "hot100_a.csv"
+    b = tmp_path / "hot100_b.csv"
+    a.write_text("\n".join([header, *rows[:3000]]) + "\n")
+    b.write_text("\n".join([header, *rows[2000:5000]]) + "\n")
+    import_file(project, a)
+    report = import_file(project, b)
+    assert report.rows_existing == 1000
+    assert report.rows_imported == 2000
+    assert count(project, "positions") == 5000
+
+
+def test_duplicate_ranks_and_bad_rows_are_counted_by_reason(project, tmp_path) -> None:
+    path = hot100(tmp_path, "hot100_bad_rows.csv", (
+        "2020-01-04,1,Song A,Artist A,,1,1\n"
+        "2020-01-04,1,Song B,Artist B,,1,1\n"     # duplicate rank
+        "2020-01-04,,Song C,Artist C,,1,1\n"      # missing rank
+        "2020-01-04,x,Song D,Artist D,,1,1\n"     # non-numeric rank
+        "2020-01-04,-3,Song E,Artist E,,1,1\n"    # absurd rank
+        "01/99/2020,4,Song F,Artist F,,1,1\n"     # unparseable date
+        "2020-01-04,5,,Artist G,,1,1\n"           # missing title
+        "2020-01-04,6,Song H,Artist H,,1,1,extra\n"  # more fields than the header
+        "2020-01-04,7,Song I,Artist I,,1,1\n"
+    ))
+    report = import_file(project, path)
+    assert report.rows_read == 9
+    assert report.rows_imported == 2
+    assert report.rejected == {
+        "duplicate rank on the same chart date": 1,
+        "missing or non-numeric rank": 2,
+        "rank outside 1..100,000": 1,
+        "unparseable date (or outside 1900-2100)": 1,
+        "missing title": 1,
+        "more fields than the header": 1,
+    }
+    assert (3, "duplicate rank on the same chart date") in report.examples
+    assert "rejected 2: missing or non-numeric rank" in report.summary()
+
+
+BAD_FILES = {
+    "empty.csv": (b"", "empty"),
+    "binary.csv": (bytes(range(256)) * 20, "binary"),
+    "wrong_columns.csv": (b"a,b,c\n1,2,3\n", "Columns found: a, b, c"),
+    "only_header.csv": (HEADER.encode(), "no usable rows"),
+    "quote_truncated.csv": (HEADER.encode() + b'2020-01-04,1,"Song A,Art', "truncated"),
+    "all_rejected.csv": (HEADER.encode() + b"2020-01-04,,A,B,,1,1\n", "no usable rows"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_files_get_a_clear_error_and_change_nothing(project, shared, tmp_path, name) -> None:
+    import_file(project, shared / "billboard/hot100_recent.json")
+    before = snapshot(project)
+    content, message = BAD_FILES[name]
+    path = tmp_path / f"hot100_{name}"
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=message):
+        import_file(project, path)
+    assert snapshot(project) == before
+
+
+def test_truncated_mid_row_keeps_the_whole_rows(project, tmp_path) -> None:
+    path = hot100(tmp_path, "hot100_cut.csv", "2020-01-04,1,Song A,Artist A,,1,1\n2020-01-04,2,So")
+    report = import_file(project, path)
+    assert report.rows_imported == 1
+    assert report.rejected == {"missing artist": 1}
+
+
+def test_invalid_utf8_far_down_fails_whole_file(project, shared, tmp_path) -> None:
+    import_file(project, shared / "billboard/hot100_recent.json")
+    before = snapshot(project)
+    good = "".join(f"2020-01-04,{r},Song {r},Artist {r},,{r},1\n" for r in range(1, 100))
+    path = tmp_path / "hot100_late_garbage.csv"
+    path.write_bytes(HEADER.encode() + good.encode() * 400 + b"2020-01-11,1,Caf\xe9,X,,1,1\n")
+    with pytest.raises(IngestError, match="not valid utf-8 further down"):
+        import_file(project, path, ImportOptions(chunk_rows=5_000))
+    assert snapshot(project) == before
+
+
+def test_utf16_file_is_read(project, tmp_path) -> None:
+    path = tmp_path / "hot100_utf16.csv"
+    path.write_bytes((HEADER + "2020-01-04,1,Beyoncé Song,Beyoncé,,1,1\n").encode("utf-16"))
+    report = import_file(project, path)
+    assert report.rows_imported == 1
+    assert "UTF-16" in " ".join(report.notes)
+
+
+def test_cancel_rolls_back(project, shared) -> None:
+    before = snapshot(project)
+    token = CancelToken()
+    seen: list[Progress] = []
+
+    def progress(p: Progress) -> None:
+        seen.append(p)
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        import_file(project, shared / "billboard/hot100_1976_1977.csv",
+                    ImportOptions(chunk_rows=2000), on_progress=progress, cancel=token)
+    assert seen and snapshot(project) == before
+
+
+def test_progress_reaches_the_file_size(project, shared) -> None:
+    seen: list[Progress] = []
+    path = shared / "billboard/hot100_1976_1977.csv"
+    import_file(project, path, ImportOptions(chunk_rows=1000), on_progress=seen.append)
+    assert len(seen) > 5
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert seen[-1].done == seen[-1].total == path.stat().st_size
+
+
+def test_same_track_matches_across_sources() -> None:
+    assert track_key("Starboy", "The Weeknd Featuring Daft Punk") == track_key(
+        "Starboy", "The Weeknd, Daft Punk")
+    assert track_key("I Can't Love You Anymore", "Ella Langley & Morgan Wallen") == track_key(
+        "I Can’t Love You Anymore", "Ella Langley, Morgan Wallen")
+    assert track_key("Señorita", "Shawn Mendes & Camila Cabello") == track_key(
+        "Senorita (feat. Someone)", "Camila Cabello, Shawn Mendes")
+    assert track_key("Old Town Road", "Lil Nas X") != track_key("Old Town Road", "Lil Nas")
+
+
+def test_entries_span_charts_and_keep_stats(project, shared) -> None:
+    import_file(project, shared / "billboard/hot100_2017_2018.csv")
+    row = project.conn.execute(
+        "SELECT e.first_date, e.last_date, e.debut_rank, e.peak_rank, e.weeks FROM entries e "
+        "JOIN tracks t ON t.id = e.track_id WHERE t.title = 'Despacito'").fetchone()
+    assert row == ("2017-02-04", "2018-01-20", 88, 1, 51)  # checked against the CSV

@@ -1,0 +1,91 @@
+"""The command line as scripts use it: exit codes, JSON, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chartreview.cli import cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_import_entries_show(shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    code, out, err = run("import", str(shared / "billboard/hot100_recent.json"), "--db", db)
+    assert code == 0, err
+    assert "100 imported" in out
+    code, out, _ = run("entries", "--db", db, "--format", "json", "--sort", "peak", "--asc",
+                       "--limit", "3")
+    rows = json.loads(out)
+    assert [r["peak"] for r in rows] == [1, 1, 2] or rows[0]["peak"] == 1
+    assert {"entry_id", "chart", "title", "artist", "score", "verdict"} <= set(rows[0])
+    assert rows[0]["chart"] == "Hot 100 (us, weekly)"
+    code, out, _ = run("show", str(rows[0]["entry_id"]), "--db", db)
+    assert code == 0 and rows[0]["title"] in out and "Positions:" in out
+    code, out, _ = run("entries", "--db", db, "--format", "csv", "--search", "Texas")
+    assert out.splitlines()[0].startswith("entry_id,chart,title")
+    assert "Choosin' Texas" in out
+
+
+def test_import_errors_are_one_sentence(shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    code, out, err = run("import", str(shared / "spotify/drucilal_regional-global-daily-latest"
+                                            ".csv"), "--db", db)
+    assert code == 1
+    assert "pass --date" in err and "Traceback" not in err + out
+    code, out, err = run("import", str(shared / "spotify/drucilal_regional-global-daily-latest"
+                                            ".csv"), "--db", db, "--date", "2019-12-29")
+    assert code == 0 and "mac_roman" in out
+
+
+def test_map_option_both_ways_and_saved_for_reuse(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    first = tmp_path / "a.csv"
+    first.write_text("Pos,Song,Who,Week\n1,A,X,2021-01-02\n")
+    code, out, err = run("import", str(first), "--db", db, "--chart", "Radio",
+                         "--map", "rank=Pos", "--map", "Song=title", "--map", "artist=Who",
+                         "--map", "date=Week")
+    assert code == 0, err
+    second = tmp_path / "b.csv"
+    second.write_text("Pos,Song,Who,Week\n1,A,X,2021-01-09\n")
+    code, out, err = run("import", str(second), "--db", db, "--chart", "Radio")
+    assert code == 0, err  # the mapping saved for this header was reused
+    code, out, _ = run("entries", "--db", db, "--format", "json")
+    assert json.loads(out)[0]["weeks"] == 2
+
+
+def test_missing_and_foreign_projects(tmp_path: Path) -> None:
+    code, _, err = run("entries", "--db", str(tmp_path / "none.sqlite"))
+    assert code == 1 and "no project" in err
+    code, _, err = run("entries")
+    assert code == 1 and "chartreview demo" in err
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(b"hello world, not a database" * 10)
+    code, _, err = run("entries", "--db", str(other))
+    assert code == 1 and "not a SQLite database" in err
+
+
+def test_unknown_entry_and_bad_sort(shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    run("import", str(shared / "billboard/hot100_recent.json"), "--db", db)
+    code, _, err = run("show", "99999", "--db", db)
+    assert code == 1 and "no entry 99999" in err
+    code, _, err = run("entries", "--db", db, "--sort", "nonsense")
+    assert code == 1 and "Unknown sort" in err
+
+
+def test_demo_builds_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite"
+    code, out, err = run("demo", "--db", str(db), "--weeks", "20")
+    assert code == 0, err
+    assert "positions" in out
+    code, _, err = run("demo", "--db", str(db))
+    assert code == 1 and "--force" in err
+    code, out, _ = run("entries", "--format", "json", "--limit", "1")  # demo is now the default
+    assert json.loads(out)
