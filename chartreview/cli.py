@@ -310,6 +310,59 @@ def show(entry_id: int, db_path: Path | None) -> None:
                        f"{what}" + (f" - {ev['note']}" if ev["note"] else ""))
 
 
+def analyst_name(given: str | None) -> str:
+    """The analyst: --analyst, else the name saved in settings, else the login name."""
+    import getpass
+
+    if given:
+        return given
+    saved = config.load().analyst
+    if saved:
+        return saved
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "analyst"
+
+
+@cli.command()
+@click.argument("entry_id", type=int)
+@db_option
+@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human"]))
+@click.option("--note", help="A note on the entry (kept with the verdict).")
+@click.option("--tag", "tags", multiple=True, help="A tag; repeat for several.")
+@click.option("--confidence", type=click.IntRange(1, 4), help="1 (a hunch) to 4 (certain).")
+@click.option("--analyst", help="Who decides (default: the saved analyst name, else login).")
+@click.option("--undo", "undo_last", is_flag=True, help="Undo your latest change instead.")
+@friendly
+def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | None,
+          tags: tuple[str, ...], confidence: int | None, analyst: str | None,
+          undo_last: bool) -> None:
+    """Record a verdict (suspicious, ai, human) with a note, tags and confidence."""
+    from chartreview.review import audit
+    from chartreview.store import queries
+
+    who = analyst_name(analyst)
+    project = open_db(db_path)
+    with project:
+        if undo_last:
+            if audit.undo_last(project, analyst=who) is None:
+                raise ChartreviewError(f"{who} has nothing left to undo.")
+        elif verdict:
+            audit.set_verdict(project, entry_id, verdict, analyst=who, note=note,
+                              tags=list(tags) or None, confidence=confidence)
+        elif note is not None:
+            audit.set_note(project, entry_id, note, analyst=who)
+        elif tags:
+            audit.set_tags(project, entry_id, list(tags), analyst=who, confidence=confidence)
+        else:
+            raise ChartreviewError("Give --verdict, --note, --tag or --undo.")
+        e = queries.entry(project, entry_id)
+    assert e is not None
+    click.echo(f"Entry {entry_id} ({e['title']} - {e['artist']}): "
+               f"{e['verdict'] or 'unreviewed'} by {who}, saved.")
+
+
 @cli.command()
 @db_option
 @click.option("--seed", type=int, default=7, show_default=True)

@@ -89,3 +89,18 @@ def test_demo_builds_and_refuses_to_overwrite(tmp_path: Path) -> None:
     assert code == 1 and "--force" in err
     code, out, _ = run("entries", "--format", "json", "--limit", "1")  # demo is now the default
     assert json.loads(out)
+
+
+def test_label_and_undo(shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    run("import", str(shared / "billboard/hot100_recent.json"), "--db", db)
+    code, out, err = run("label", "1", "--db", db, "--verdict", "suspicious", "--note",
+                         "=HYPERLINK(\"x\")", "--tag", "bulk", "--analyst", "ana")
+    assert code == 0, err
+    assert "suspicious by ana, saved" in out
+    code, out, _ = run("show", "1", "--db", db)
+    assert "verdict: suspicious by ana" in out and "History:" in out
+    code, out, _ = run("label", "1", "--db", db, "--undo", "--analyst", "ana")
+    assert code == 0 and "unreviewed" in out
+    code, _, err = run("label", "1", "--db", db, "--undo", "--analyst", "ana")
+    assert code == 1 and "nothing left to undo" in err
