@@ -321,7 +321,7 @@ def analyst_name(given: str | None) -> str:
         return saved
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "analyst"
 
 

@@ -12,8 +12,6 @@ from typing import Any
 
 from chartreview.store.db import Project, now_iso
 
-EVENT_FIELDS = ("verdict", "tags", "confidence", "note")
-
 
 def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
     """Fold an entry's events into its current state (undone events skipped)."""
@@ -23,7 +21,7 @@ def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
             undone.add(undoes)
     state: dict[str, Any] = {}
     last_id = None
-    for ev_id, kind, verdict, tags, confidence, note, analyst, at, undoes in rows:
+    for ev_id, kind, verdict, tags, confidence, note, analyst, at, _undoes in rows:
         if kind == "undo" or ev_id in undone:
             continue
         values = {"verdict": verdict, "tags": tags, "confidence": confidence, "note": note}
