@@ -400,7 +400,59 @@ def demo(db_path: Path | None, seed: int, weeks: int, force: bool) -> None:
 
 
 def _after_demo(project: Any) -> None:
-    """Hook for later steps (scoring) that the demo runs after its import."""
+    """Score the demo right away, so the first window shows flagged entries."""
+    from chartreview.scoring.run import score_project
+
+    bar = _Bar("Scoring")
+    report = score_project(project, scoring_params(), on_progress=bar)
+    bar.close()
+    click.echo(report.summary())
+
+
+def scoring_params() -> Any:
+    """The scoring settings: defaults overridden by the user's saved values."""
+    from chartreview.scoring.params import ScoringParams
+
+    return ScoringParams.from_dict(config.load().scoring)
+
+
+@cli.command()
+@db_option
+@click.option("--force", is_flag=True, help="Re-score even when nothing changed.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Change a weight or threshold (saved for later runs).")
+@click.option("--show-settings", is_flag=True, help="Print the weights and thresholds.")
+@friendly
+def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
+          show_settings: bool) -> None:
+    """Score every entry for signs of bought sales, bot streams and AI-farm releases."""
+    from chartreview.scoring.params import ScoringParams
+    from chartreview.scoring.run import score_project
+
+    settings = config.load()
+    known = ScoringParams().to_dict()
+    for item in overrides:
+        name, _, value = item.partition("=")
+        if name not in known:
+            raise ChartreviewError(f"Unknown setting {name!r}; see --show-settings.")
+        try:
+            settings.scoring[name] = float(value)
+        except ValueError:
+            raise ChartreviewError(f"{name} needs a number, not {value!r}.") from None
+    if overrides:
+        config.save(settings)
+    params = ScoringParams.from_dict(settings.scoring)
+    if show_settings:
+        for name, value in params.to_dict().items():
+            mark = "" if value == known[name] else f"  (default {known[name]:g})"
+            click.echo(f"{name:<26} {value:g}{mark}")
+        return
+    project = open_db(db_path)
+    with project:
+        bar = _Bar("Scoring")
+        report = score_project(project, params, force=force, on_progress=bar)
+        bar.close()
+    click.echo(report.summary())
 
 
 def main(argv: list[str] | None = None) -> None:

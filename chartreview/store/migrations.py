@@ -187,4 +187,13 @@ def m0001_initial(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+
+@migrations()
+def m0002_score_run_data_version(db: Database) -> None:
+    # Which data a score run saw (the last import id), so re-scoring can be skipped when
+    # neither the data nor the settings changed since.
+    db["score_runs"].add_column("data_version", int)
+    db["score_runs"].add_column("changed", int)
+
+
 SCHEMA_VERSION = len(migrations._migrations)

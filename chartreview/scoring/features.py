@@ -1,0 +1,75 @@
+"""Per-entry features from positions: pure pandas, DataFrame in, DataFrame out.
+
+``positions`` columns: entry_id, chart_id, track_id, artist_id, date (datetime64), rank,
+streams, sales (floats, NaN where the source has none). ``charts`` columns: chart_id,
+label, region, frequency, metric. ``names`` columns: entry_id, title, artist.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PERIOD_DAYS = {"daily": 1, "weekly": 7}
+VALUE_COLUMN = {"sales": "sales", "streams": "streams", "viral": "streams",
+                "airplay": "streams", "composite": None}
+
+
+def entry_features(positions: pd.DataFrame, charts: pd.DataFrame) -> pd.DataFrame:
+    """One row per entry: run, debut, peak, chart context and first appearances."""
+    pos = positions.sort_values(["entry_id", "date"], kind="stable")
+    g = pos.groupby("entry_id", sort=True)
+    feat = pd.DataFrame({
+        "chart_id": g["chart_id"].first(),
+        "track_id": g["track_id"].first(),
+        "artist_id": g["artist_id"].first(),
+        "n": g.size(),
+        "first": g["date"].first(),
+        "last": g["date"].last(),
+        "debut_rank": g["rank"].first(),
+        "peak": g["rank"].min(),
+    })
+    at_peak = pos.sort_values(["entry_id", "rank", "date"], kind="stable").groupby(
+        "entry_id").first()
+    feat["peak_date"] = at_peak["date"]
+    for col in ("streams", "sales"):
+        feat[f"peak_{col}"] = at_peak[col]
+    chart_ctx = charts.set_index("chart_id")[["label", "region", "frequency", "metric"]]
+    bounds = positions.groupby("chart_id").agg(
+        size=("rank", "max"), chart_first=("date", "min"), chart_last=("date", "max"))
+    feat = feat.join(chart_ctx, on="chart_id").join(bounds, on="chart_id")
+    feat["period_days"] = feat["frequency"].map(PERIOD_DAYS).fillna(7).astype(int)
+    feat["days"] = feat["n"] * feat["period_days"]
+    feat["height"] = 1.0 - (feat["peak"] - 1) / feat["size"].clip(lower=1)
+    feat["debut_height"] = 1.0 - (feat["debut_rank"] - 1) / feat["size"].clip(lower=1)
+    feat["track_first"] = feat["track_id"].map(positions.groupby("track_id")["date"].min())
+    feat["artist_first"] = feat["artist_id"].map(positions.groupby("artist_id")["date"].min())
+    feat["data_start"] = positions["date"].min()
+    return feat
+
+
+def presence(positions: pd.DataFrame, feat: pd.DataFrame, entry_ids: pd.Index,
+             chart_ids: set[int] | None, start: pd.Series, end: pd.Series) -> pd.DataFrame:
+    """For each entry, the track's best rank share on other charts within [start, end].
+
+    Returns a frame indexed by entry_id with ``charts`` (how many other charts) and
+    ``best_pct`` (best rank / chart size there); entries with no presence are absent.
+    """
+    want = pd.DataFrame({"entry_id": entry_ids, "track_id": feat.loc[entry_ids, "track_id"].values,
+                         "own_chart": feat.loc[entry_ids, "chart_id"].values,
+                         "start": start.loc[entry_ids].values, "end": end.loc[entry_ids].values})
+    others = positions[positions["track_id"].isin(want["track_id"])]
+    if chart_ids is not None:
+        others = others[others["chart_id"].isin(chart_ids)]
+    m = want.merge(others[["track_id", "chart_id", "date", "rank"]], on="track_id")
+    m = m[(m["chart_id"] != m["own_chart"]) & (m["date"] >= m["start"]) & (m["date"] <= m["end"])]
+    if m.empty:
+        return pd.DataFrame(columns=["charts", "best_pct"]).rename_axis("entry_id")
+    size = positions.groupby("chart_id")["rank"].max()
+    m = m.assign(pct=m["rank"] / m["chart_id"].map(size))
+    return m.groupby("entry_id").agg(charts=("chart_id", "nunique"), best_pct=("pct", "min"))
+
+
+def covering_charts(charts: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """Each chart's span of dates (to know whether it could have shown a track then)."""
+    span = positions.groupby("chart_id")["date"].agg(["min", "max"])
+    return charts.join(span, on="chart_id")

@@ -1,0 +1,69 @@
+"""Score a project: the adapter that feeds the pure pipeline from the store and saves it.
+
+This is the one module of ``chartreview.scoring`` that touches the store; everything it
+calls in the scoring package is pure (DataFrames in, DataFrames out).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from chartreview.domain import CancelToken, ChangeSet, ProgressFn
+from chartreview.scoring.params import SCORING_VERSION, ScoringParams
+from chartreview.store import scores as store_scores
+from chartreview.store.db import Project
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    entries: int
+    changed: int
+    positions: int
+    seconds: float
+    skipped: bool = False
+    run_id: int | None = None
+
+    @property
+    def changes(self) -> ChangeSet:
+        return ChangeSet(scores=self.changed > 0)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return "Scores are up to date (no new data or settings since the last run)."
+        rate = self.positions / self.seconds if self.seconds else 0
+        return (f"Scored {self.entries:,} entries from {self.positions:,} positions in "
+                f"{self.seconds:.1f} s ({rate:,.0f} positions/s); {self.changed:,} changed.")
+
+
+def score_project(
+    project: Project, params: ScoringParams | None = None, *, force: bool = False,
+    on_progress: ProgressFn | None = None, cancel: CancelToken | None = None,
+) -> ScoreReport:
+    """Score every entry of ``project`` and persist what changed.
+
+    Skipped when neither the data (imports) nor the settings changed since the last run,
+    unless ``force``. ``params`` default to the last run's settings, else the defaults.
+    """
+    from chartreview.scoring.pipeline import score
+
+    started = time.perf_counter()
+    last = store_scores.last_run(project)
+    if params is None:
+        params = ScoringParams.from_dict(last["settings"]) if last else ScoringParams()
+    settings = params.to_dict()
+    version = store_scores.data_version(project)
+    if (not force and last is not None and last["settings"] == settings
+            and last["data_version"] == version and last["version"] == SCORING_VERSION):
+        return ScoreReport(last["entries"], 0, 0, 0.0, skipped=True, run_id=last["id"])
+    positions, charts, names = store_scores.scoring_frames(project)
+    if positions.empty:
+        return ScoreReport(0, 0, 0, time.perf_counter() - started)
+    scores, signals = score(positions, charts, names, params, on_progress=on_progress,
+                            cancel=cancel)
+    if cancel is not None:
+        cancel.check()
+    run_id, changed = store_scores.save_scores(
+        project, scores, signals, settings=settings, version=SCORING_VERSION, data_ver=version)
+    return ScoreReport(len(scores), changed, len(positions), time.perf_counter() - started,
+                       run_id=run_id)

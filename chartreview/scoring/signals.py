@@ -1,0 +1,340 @@
+"""The signals: small documented functions, each returning value in [0, 1], reason, reference.
+
+Every function takes the entry features (``features.entry_features``), the positions
+and the charts, and returns a frame indexed by entry_id with columns ``value``,
+``reason`` and ``reference`` for the entries it can judge (the others are absent:
+a rank-only chart has no stream rhythm to measure).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from chartreview.scoring.features import VALUE_COLUMN, covering_charts, presence
+from chartreview.scoring.params import ScoringParams
+
+COLUMNS = ["value", "reason", "reference"]
+DAY = pd.Timedelta(days=1)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=COLUMNS).rename_axis("entry_id")
+
+
+def _d(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m-%d")
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}"
+
+
+def _charts_in_region(cov: pd.DataFrame, metrics: tuple[str, ...], region: str) -> pd.DataFrame:
+    sel = cov[cov["metric"].isin(metrics)]
+    return sel[(sel["region"] == region) | (sel["region"] == "global")]
+
+
+def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+                p: ScoringParams) -> pd.DataFrame:
+    """High on a sales chart while absent from the streaming/airplay charts that week.
+
+    Compared with: the streaming and airplay charts of the same region (or global) that
+    were loaded for the week of the entry's peak. Value: height of the peak (1 at No. 1)
+    to the power 1.5, times 1 when absent everywhere, 0.35 when only low elsewhere.
+    """
+    cov = covering_charts(charts, pos)
+    sales = feat[feat["metric"] == "sales"]
+    out = []
+    for region, grp in sales.groupby("region"):
+        others = _charts_in_region(cov, ("streams", "airplay"), str(region))
+        if others.empty:
+            continue
+        peak = grp["peak_date"]
+        covered = []
+        for eid, when in peak.items():
+            names = others[(others["min"] <= when + 7 * DAY) & (others["max"] >= when - 7 * DAY)]
+            covered.append((eid, names["chart_id"].tolist(), ", ".join(names["label"])))
+        cov_df = pd.DataFrame(covered, columns=["entry_id", "ids", "labels"]).set_index("entry_id")
+        cov_df = cov_df[cov_df["ids"].map(len) > 0]
+        if cov_df.empty:
+            continue
+        ids = set().union(*cov_df["ids"])
+        pres = presence(pos, feat, cov_df.index, ids, peak - 7 * DAY, peak + 7 * DAY)
+        best = pres["best_pct"].reindex(cov_df.index)
+        absent = np.where(best.isna(), 1.0, np.where(best > 0.6, 0.35, 0.0))
+        value = grp.loc[cov_df.index, "height"].clip(0, 1) ** 1.5 * absent
+        for eid in cov_df.index:
+            f = grp.loc[eid]
+            where = "not on" if np.isnan(best.loc[eid]) else "only low on"
+            out.append((eid, float(value.loc[eid]),
+                        f"No. {f['peak']} on {f['label']} ({_d(f['peak_date'])}); {where} "
+                        f"{cov_df.loc[eid, 'labels']} that week",
+                        f"streaming/airplay charts loaded for that week: "
+                        f"{cov_df.loc[eid, 'labels']}"))
+    return pd.DataFrame(out, columns=["entry_id", *COLUMNS]).set_index("entry_id") if out \
+        else _empty()
+
+
+def regional(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+             p: ScoringParams) -> pd.DataFrame:
+    """On one region's streaming chart for weeks, on no other region's chart at the time.
+
+    Compared with: the streaming charts of the other regions (and global) loaded for the
+    entry's run. A global chart has no region to be concentrated in. Value: peak
+    height^1.5, times the run length up to 14 days, when the track is in no other region.
+    """
+    cov = covering_charts(charts, pos)
+    ent = feat[(feat["metric"] == "streams") & (feat["region"] != "global")]
+    streams = cov[cov["metric"] == "streams"]
+    if ent.empty or streams["region"].nunique() < 2:
+        return _empty()
+    start, end = ent["first"] - 7 * DAY, ent["last"] + 7 * DAY
+    rows = []
+    for eid, f in ent.iterrows():
+        others = streams[(streams["region"] != f["region"]) & (streams["min"] <= end[eid])
+                         & (streams["max"] >= start[eid])]
+        if not others.empty:
+            rows.append((eid, ", ".join(others["label"]), tuple(others["chart_id"])))
+    if not rows:
+        return _empty()
+    labels = pd.Series({e: lab for e, lab, _ in rows})
+    ids = set().union(*(c for _, _, c in rows))
+    pres = presence(pos, feat, labels.index, ids, start, end)
+    absent = ~labels.index.isin(pres.index)
+    sub = ent.loc[labels.index]
+    value = sub["height"].clip(0, 1) ** 1.5 * (sub["days"] / 14).clip(upper=1) * absent
+    reason = [f"{f['days']} days on {f['label']} (peak No. {f['peak']}); on no other "
+              f"region's chart at the time" if a else "also charted in other regions"
+              for (_, f), a in zip(sub.iterrows(), absent, strict=True)]
+    return pd.DataFrame({"value": value, "reason": reason,
+                         "reference": "other regions' streaming charts for the same days: "
+                         + labels})
+
+
+def smooth(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+           p: ScoringParams) -> pd.DataFrame:
+    """Daily streams with no weekly rhythm and no day-to-day noise ("bots don't sleep").
+
+    Compared with: the median rhythm amplitude and noise of entries on the same daily
+    chart with at least ``smooth_min_days`` days. Value: the geometric mean of how far
+    below 60% of the cohort median both the rhythm and the noise are.
+    """
+    daily = feat[(feat["frequency"] == "daily") & (feat["n"] >= p.smooth_min_days)]
+    if daily.empty:
+        return _empty()
+    d = pos[pos["entry_id"].isin(daily.index) & (pos["streams"] > 0)][
+        ["entry_id", "date", "streams"]].sort_values(["entry_id", "date"])
+    if d.empty:
+        return _empty()
+    # Day-to-day changes in log streams: a trend shifts every weekday alike, so the spread
+    # of the weekday medians is the weekly rhythm; what is left over is the noise. Medians
+    # and MAD keep the launch ramp and the last days from hiding a flat bot plateau.
+    d["log"] = np.log(d["streams"].astype(float))
+    step = d.groupby("entry_id")["log"].diff()
+    consecutive = d.groupby("entry_id")["date"].diff() == DAY
+    d = d.assign(step=step.where(consecutive), dow=d["date"].dt.dayofweek).dropna(
+        subset=["step"])
+    if d.empty:
+        return _empty()
+    dow_med = d.groupby(["entry_id", "dow"])["step"].median()
+    amp = dow_med.groupby("entry_id").std()
+    resid = d["step"] - dow_med.reindex(pd.MultiIndex.from_arrays([d["entry_id"],
+                                                                   d["dow"]])).values
+    noise = (resid.abs().groupby(d["entry_id"]).median() * 1.4826)
+    stats = pd.DataFrame({"amp": amp, "noise": noise}).dropna()
+    stats = stats.join(daily["chart_id"])
+    med = stats.groupby("chart_id")[["amp", "noise"]].transform("median")
+    v_amp = ((0.6 * med["amp"] - stats["amp"]) / (0.6 * med["amp"])).clip(0, 1)
+    v_noise = ((0.6 * med["noise"] - stats["noise"]) / (0.6 * med["noise"])).clip(0, 1)
+    value = np.sqrt(v_amp * v_noise)
+    reason = [f"weekly rhythm {a * 100:.1f}% and day-to-day noise {n * 100:.1f}% vs "
+              f"{ma * 100:.1f}% and {mn * 100:.1f}% typical on this chart"
+              for a, n, ma, mn in zip(stats["amp"], stats["noise"], med["amp"], med["noise"],
+                                      strict=True)]
+    ref = "entries with 14+ days on " + daily.loc[stats.index, "label"]
+    return pd.DataFrame({"value": value, "reason": reason, "reference": ref})
+
+
+def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+                p: ScoringParams) -> pd.DataFrame:
+    """Debuted high and left far sooner than entries that debuted at similar ranks.
+
+    Compared with: entries on the same chart whose debut rank falls in the same tenth
+    of the chart, with runs that started and ended inside the loaded data.
+    """
+    f = feat.copy()
+    inside = (f["first"] > f["chart_first"] + f["period_days"] * DAY) & (
+        f["last"] < f["chart_last"] - f["period_days"] * DAY)
+    f = f[inside]
+    if f.empty:
+        return _empty()
+    f["bin"] = ((f["debut_rank"] - 1) / f["size"] * p.cohort_bins).astype(int)
+    grp = f.groupby(["chart_id", "bin"])["n"]
+    f["cohort"] = grp.transform("size")
+    f["longer"] = grp.rank(method="max", ascending=False, pct=False)
+    f["longer"] = (f["cohort"] - f["longer"]) / f["cohort"]  # share that stayed longer
+    f["median_n"] = grp.transform("median")
+    f = f[f["cohort"] >= 10]
+    value = ((f["longer"] - 0.5) / 0.5).clip(0, 1) * f["debut_height"].clip(0, 1)
+    unit = np.where(f["frequency"] == "daily", "days", "weeks")
+    reason = [f"debuted at No. {r['debut_rank']} and was gone after {r['n']} {u}; "
+              f"{r['longer'] * 100:.0f}% of its cohort stayed longer (median {r['median_n']:.0f})"
+              for (_, r), u in zip(f.iterrows(), unit, strict=True)]
+    ref = [f"{c} entries that debuted in the same tenth of {lab}"
+           for c, lab in zip(f["cohort"], f["label"], strict=True)]
+    return pd.DataFrame({"value": value, "reason": reason, "reference": ref}, index=f.index)
+
+
+def low_volume(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+               p: ScoringParams) -> pd.DataFrame:
+    """A top position reached with far less volume than that rank usually needs.
+
+    Compared with: the median sales or streams at the same rank on the same chart over
+    all loaded dates. Fires for peaks in the top 10% (at least the top 3).
+    """
+    out = []
+    for metric, col in VALUE_COLUMN.items():
+        if col is None:
+            continue
+        ent = feat[(feat["metric"] == metric) & feat[f"peak_{col}"].notna()]
+        ent = ent[ent["peak"] <= np.maximum(3, ent["size"] * 0.1)]
+        if ent.empty:
+            continue
+        typical = pos[pos["chart_id"].isin(ent["chart_id"].unique())].groupby(
+            ["chart_id", "rank"])[col].median()
+        key = pd.MultiIndex.from_arrays([ent["chart_id"], ent["peak"]])
+        med = pd.Series(typical.reindex(key).values, index=ent.index)
+        ratio = ent[f"peak_{col}"] / med
+        value = ((0.6 - ratio) / 0.6).clip(0, 1)
+        for eid in ent.index[med.notna()]:
+            r = ent.loc[eid]
+            out.append((eid, float(value[eid]),
+                        f"{_fmt(r[f'peak_{col}'])} {col} at No. {r['peak']}; that rank usually "
+                        f"takes {_fmt(med[eid])}",
+                        f"median {col} at No. {r['peak']} on {r['label']}"))
+    return pd.DataFrame(out, columns=["entry_id", *COLUMNS]).set_index("entry_id") if out \
+        else _empty()
+
+
+def spike(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+          p: ScoringParams) -> pd.DataFrame:
+    """A jump far above the entry's own level in the three positions before it.
+
+    Compared with: the entry itself (median of its previous three values).
+    """
+    d = pos[["entry_id", "date", "sales", "streams"]].copy()
+    metric = feat["metric"].reindex(d["entry_id"]).values
+    d["v"] = np.where(metric == "sales", d["sales"], d["streams"])
+    d = d.dropna(subset=["v"]).sort_values(["entry_id", "date"])
+    if d.empty:
+        return _empty()
+    prev = d.groupby("entry_id")["v"].transform(lambda s: s.shift(1).rolling(3).median())
+    d["ratio"] = d["v"] / prev
+    d = d.dropna(subset=["ratio"])
+    if d.empty:
+        return _empty()
+    top = d.sort_values("ratio").groupby("entry_id").last()
+    value = ((top["ratio"] - 2.5) / 5).clip(0, 1)
+    reason = [f"jumped to {r:.1f}x its previous level on {_d(t)}"
+              for r, t in zip(top["ratio"], top["date"], strict=True)]
+    return pd.DataFrame({"value": value, "reason": reason,
+                         "reference": "the entry's own previous three positions"})
+
+
+def viral_only(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+               p: ScoringParams) -> pd.DataFrame:
+    """Weeks on a viral chart, never on the same region's volume (Top 200) chart.
+
+    Compared with: the streaming charts of the same region loaded for the same days.
+    """
+    cov = covering_charts(charts, pos)
+    ent = feat[(feat["metric"] == "viral") & (feat["days"] >= p.viral_min_days)]
+    rows = []
+    for eid, f in ent.iterrows():
+        others = _charts_in_region(cov, ("streams",), f["region"])
+        others = others[(others["min"] <= f["last"]) & (others["max"] >= f["first"])]
+        if not others.empty:
+            rows.append((eid, ", ".join(others["label"])))
+    if not rows:
+        return _empty()
+    labels = pd.Series(dict(rows))
+    sub = ent.loc[labels.index]
+    pres = presence(pos, feat, labels.index, None, sub["first"], sub["last"])
+    absent = ~labels.index.isin(pres.index)
+    value = (sub["days"] / 28).clip(upper=1) * absent
+    reason = [f"{f['days']} days on {f['label']}, never on {lab}" if a
+              else "also on the volume chart" for (_, f), lab, a in
+              zip(sub.iterrows(), labels, absent, strict=True)]
+    return pd.DataFrame({"value": value, "reason": reason, "reference": labels})
+
+
+def history_covered(feat: pd.DataFrame, pos: pd.DataFrame, p: ScoringParams) -> pd.Series:
+    """Whether the loaded data covers the weeks before each act's first appearance.
+
+    Disjoint slices (1976-77 beside 2017-18) must not make every act of the later slice
+    look new: at least three quarters of the weeks in ``new_artist_history_days`` before
+    the act's first date must hold some chart data.
+    """
+    weeks = np.unique(((pos["date"] - pd.Timestamp("1970-01-01")).dt.days // 7).to_numpy())
+    first_week = ((feat["artist_first"] - pd.Timestamp("1970-01-01")).dt.days // 7).to_numpy()
+    span = int(p.new_artist_history_days // 7)
+    lo = np.searchsorted(weeks, first_week - span)
+    hi = np.searchsorted(weeks, first_week)
+    return pd.Series((hi - lo) >= 0.75 * span, index=feat.index)
+
+
+def new_acts(feat: pd.DataFrame, pos: pd.DataFrame, p: ScoringParams) -> pd.Series:
+    """Per entry: the act is new (covered history, none of it theirs) and this is early."""
+    fresh = (feat["first"] - feat["artist_first"]).dt.days <= 90
+    return history_covered(feat, pos, p) & fresh
+
+
+def new_artist(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+               p: ScoringParams, artists: pd.Series) -> pd.DataFrame:
+    """The act's first appearance on any loaded chart, after enough history to know.
+
+    Compared with: every chart loaded in the ``new_artist_history_days`` before.
+    """
+    covered = history_covered(feat, pos, p)
+    f = feat[covered]
+    fresh = (f["first"] - f["artist_first"]).dt.days <= 90
+    reason = [f"first appearance of {artists.get(a, 'this act')} on any loaded chart "
+              f"({_d(t)})" if fr else "the act charted before" for a, t, fr in
+              zip(f["artist_id"], f["artist_first"], fresh, strict=True)]
+    since = (f["artist_first"] - pd.Timedelta(days=p.new_artist_history_days))
+    ref = "all charts loaded since " + since.dt.strftime("%Y-%m-%d")
+    return pd.DataFrame({"value": fresh.astype(float), "reason": reason, "reference": ref})
+
+
+def flood(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
+          p: ScoringParams, artists: pd.Series) -> pd.DataFrame:
+    """A new act with many titles debuting within weeks, spread over several weeks.
+
+    Compared with: the act's other tracks on all loaded charts. An established act's
+    album (many tracks on one day) is the organic look-alike, handled by ``album_week``.
+    """
+    early = feat[new_acts(feat, pos, p)]  # a new act's first 90 days only
+    tracks = early.groupby("track_id").agg(artist_id=("artist_id", "first"),
+                                           first=("track_first", "first"))
+    if tracks.empty:
+        return _empty()
+    m = tracks.reset_index().merge(tracks.reset_index(), on="artist_id", suffixes=("", "_o"))
+    m = m[(m["first_o"] - m["first"]).abs() <= pd.Timedelta(days=p.flood_window_days)]
+    m["week_o"] = (m["first_o"] - pd.Timestamp("1970-01-01")).dt.days // 7
+    per = m.groupby("track_id").agg(k=("track_id_o", "nunique"), weeks=("week_o", "nunique"))
+    per = per.join(tracks["artist_id"])
+    value = ((per["k"] - (p.flood_min_titles - 1)) / 3).clip(0, 1) * np.where(
+        per["weeks"] >= 2, 1.0, 0.35)
+    per["value"] = value
+    f = feat[feat["track_id"].isin(per.index)]
+    same_week = f.assign(week=(f["first"] - pd.Timestamp("1970-01-01")).dt.days // 7).groupby(
+        ["chart_id", "artist_id", "week"])["track_id"].transform("nunique")
+    out = f[[]].copy()
+    out["value"] = f["track_id"].map(per["value"]).values
+    out["reason"] = [
+        f"{artists.get(a, 'the act')}: {per.loc[t, 'k']} titles within "
+        f"{p.flood_window_days:.0f} days over {per.loc[t, 'weeks']} weeks; {s} on this chart "
+        f"in one week" for t, a, s in zip(f["track_id"], f["artist_id"], same_week, strict=True)]
+    out["reference"] = "the act's other tracks on all loaded charts"
+    return out

@@ -1,0 +1,104 @@
+"""Feeding the scorer frames and persisting what it returns (only what changed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from chartreview.store.db import Project, now_iso
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def scoring_frames(project: Project) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """positions (entry, chart, track, artist, date, rank, streams, sales), charts, names."""
+    import pandas as pd
+
+    conn = project.conn
+    positions = pd.read_sql_query(
+        "SELECT p.entry_id, p.chart_id, e.track_id, t.artist_id, p.date, p.rank, "
+        "p.streams, p.sales FROM positions p JOIN entries e ON e.id = p.entry_id "
+        "JOIN tracks t ON t.id = e.track_id",
+        conn,
+        dtype={"streams": "float64", "sales": "float64"},
+    )
+    positions["date"] = pd.to_datetime(positions["date"], format="%Y-%m-%d")
+    charts = pd.read_sql_query(
+        "SELECT id AS chart_id, name || ' (' || region || ', ' || frequency || ')' AS label, "
+        "region, frequency, metric FROM charts", conn)
+    names = pd.read_sql_query("SELECT id AS artist_id, name AS artist FROM artists", conn)
+    return positions, charts, names
+
+
+def data_version(project: Project) -> int:
+    return int(project.conn.execute("SELECT COALESCE(MAX(id), 0) FROM imports").fetchone()[0])
+
+
+def last_run(project: Project) -> dict[str, Any] | None:
+    cur = project.conn.execute(
+        "SELECT id, created_at, version, settings, entries, data_version, changed "
+        "FROM score_runs ORDER BY id DESC LIMIT 1")
+    row = cur.fetchone()
+    if row is None:
+        return None
+    run = dict(zip([d[0] for d in cur.description], row, strict=True))
+    run["settings"] = json.loads(run["settings"] or "{}")
+    return run
+
+
+def _digest(rows: Any) -> dict[int, str]:
+    out: dict[int, list[str]] = {}
+    for row in rows:
+        out.setdefault(int(row[0]), []).append(repr(tuple(row[1:])))
+    return {k: hashlib.sha1("|".join(sorted(v)).encode()).hexdigest() for k, v in out.items()}
+
+
+def save_scores(project: Project, scores: pd.DataFrame, signals: pd.DataFrame, *,
+                settings: dict[str, Any], version: str, data_ver: int) -> tuple[int, int]:
+    """Write a score run; rewrite only entries whose score or signals changed.
+
+    Returns (run id, number of entries changed).
+    """
+    conn = project.conn
+    new_scores = [
+        (int(e), float(r.score), float(r.manipulation), float(r.ai),
+         r.top_signal if isinstance(r.top_signal, str) else None, r.reason or None)
+        for e, r in zip(scores.index, scores.itertuples(index=False), strict=True)
+    ]
+    new_sig = [(int(r.entry_id), r.signal, round(float(r.value), 4), float(r.contribution),
+                r.reason, r.reference) for r in signals.itertuples(index=False)]
+    with project.db.atomic():
+        old = {r[0]: r for r in conn.execute(
+            "SELECT entry_id, score, manipulation, ai, top_signal, reason FROM scores")}
+        old_sig = _digest(conn.execute(
+            "SELECT entry_id, signal, round(value, 4), contribution, reason, reference "
+            "FROM signals"))
+        new_sig_digest = _digest(new_sig)
+        changed = {row[0] for row in new_scores
+                   if old.get(row[0]) is None or tuple(old[row[0]][1:]) != row[1:]}
+        changed |= {e for e in set(new_sig_digest) | set(old_sig)
+                    if new_sig_digest.get(e) != old_sig.get(e)}
+        gone = set(old) - {row[0] for row in new_scores}
+        cur = conn.execute(
+            "INSERT INTO score_runs (created_at, version, settings, entries, data_version, "
+            "changed) VALUES (?, ?, ?, ?, ?, ?)",
+            (now_iso(), version, json.dumps(settings, sort_keys=True), len(new_scores),
+             data_ver, len(changed)))
+        run_id = int(cur.lastrowid or 0)
+        touched = changed | gone
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _rescored (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM _rescored")
+        conn.executemany("INSERT INTO _rescored VALUES (?)", ((e,) for e in touched))
+        conn.execute("DELETE FROM signals WHERE entry_id IN (SELECT id FROM _rescored)")
+        conn.execute("DELETE FROM scores WHERE entry_id IN (SELECT id FROM _rescored)")
+        conn.executemany(
+            "INSERT INTO scores (entry_id, run_id, score, manipulation, ai, top_signal, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(r[0], run_id, *r[1:]) for r in new_scores if r[0] in changed])
+        conn.executemany(
+            "INSERT INTO signals (entry_id, signal, value, contribution, reason, reference) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [r for r in new_sig if r[0] in changed])
+        conn.execute("DELETE FROM _rescored")
+    return run_id, len(changed)
