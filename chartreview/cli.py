@@ -257,6 +257,9 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         for key, _, width in cols:
             v = r.get(key)
             text = _fmt_score(v) if key == "score" else ("" if v is None else str(v))
+            if key == "reason":  # the last column: the whole sentence, never cut
+                cells.append(text)
+                continue
             cells.append((text[: width - 1] + "…" if len(text) > width else text).ljust(width))
         click.echo("  ".join(cells).rstrip())
     if not rows:

@@ -53,10 +53,12 @@ def organic_patterns(feat: pd.DataFrame, pos: pd.DataFrame) -> pd.DataFrame:
         fam.rename(columns={"first": "f2", "last": "l2"}), on="track_id")
     m = m[(m["f2"] <= m["last"] + pd.Timedelta(days=7)) & (m["l2"] >= m["first"] -
                                                             pd.Timedelta(days=7))]
-    kinds = m.groupby("entry_id")["metric"].agg(lambda s: sorted(set(s)))
-    out["broad"] = kinds.map(len).reindex(feat.index).fillna(0).ge(2).astype(float)
-    out["broad_reason"] = kinds.reindex(feat.index).map(
-        lambda k: f"also on {', '.join(k)} charts during its run" if isinstance(k, list) else "")
+    n_kinds = m.groupby("entry_id")["metric"].nunique()
+    out["broad"] = n_kinds.reindex(feat.index).fillna(0).ge(2).astype(float)
+    kinds = m[m["entry_id"].isin(n_kinds.index[n_kinds >= 2])].groupby("entry_id")["metric"]
+    reason = kinds.agg(lambda s: "also on " + ", ".join(sorted(set(s))) + " charts during its run")
+    out["broad_reason"] = reason.reindex(feat.index).astype(object).where(
+        out["broad"] > 0, "")
     # album week: an established act with four or more tracks debuting within three days
     tr = feat.groupby("track_id").agg(artist_id=("artist_id", "first"),
                                       first=("track_first", "first"),

@@ -45,35 +45,36 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     """
     cov = covering_charts(charts, pos)
     sales = feat[feat["metric"] == "sales"]
-    out = []
-    for region, grp in sales.groupby("region"):
-        others = _charts_in_region(cov, ("streams", "airplay"), str(region))
-        if others.empty:
-            continue
-        peak = grp["peak_date"]
-        covered = []
-        for eid, when in peak.items():
-            names = others[(others["min"] <= when + 7 * DAY) & (others["max"] >= when - 7 * DAY)]
-            covered.append((eid, names["chart_id"].tolist(), ", ".join(names["label"])))
-        cov_df = pd.DataFrame(covered, columns=["entry_id", "ids", "labels"]).set_index("entry_id")
-        cov_df = cov_df[cov_df["ids"].map(len) > 0]
-        if cov_df.empty:
-            continue
-        ids = set().union(*cov_df["ids"])
-        pres = presence(pos, feat, cov_df.index, ids, peak - 7 * DAY, peak + 7 * DAY)
-        best = pres["best_pct"].reindex(cov_df.index)
-        absent = np.where(best.isna(), 1.0, np.where(best > 0.6, 0.35, 0.0))
-        value = grp.loc[cov_df.index, "height"].clip(0, 1) ** 1.5 * absent
-        for eid in cov_df.index:
-            f = grp.loc[eid]
-            where = "not on" if np.isnan(best.loc[eid]) else "only low on"
-            out.append((eid, float(value.loc[eid]),
-                        f"No. {f['peak']} on {f['label']} ({_d(f['peak_date'])}); {where} "
-                        f"{cov_df.loc[eid, 'labels']} that week",
-                        f"streaming/airplay charts loaded for that week: "
-                        f"{cov_df.loc[eid, 'labels']}"))
-    return pd.DataFrame(out, columns=["entry_id", *COLUMNS]).set_index("entry_id") if out \
-        else _empty()
+    others = cov[cov["metric"].isin(("streams", "airplay"))]
+    if sales.empty or others.empty:
+        return _empty()
+    peak = sales["peak_date"]
+    region = others["region"].to_numpy()[None, :]
+    covers = (((region == sales["region"].to_numpy()[:, None]) | (region == "global"))
+              & (others["min"].to_numpy()[None, :] <= (peak + 7 * DAY).to_numpy()[:, None])
+              & (others["max"].to_numpy()[None, :] >= (peak - 7 * DAY).to_numpy()[:, None]))
+    has = covers.any(axis=1)
+    if not has.any():
+        return _empty()
+    sales, covers, peak = sales[has], covers[has], peak[has]
+    pres = presence(pos, feat, sales.index, set(others["chart_id"]), peak - 7 * DAY,
+                    peak + 7 * DAY)
+    best = pres["best_pct"].reindex(sales.index).astype(float)
+    absent = np.where(best.isna(), 1.0, np.where(best > 0.6, 0.35, 0.0))
+    value = sales["height"].clip(0, 1) ** 1.5 * absent
+    out = pd.DataFrame({"value": value, "reason": "also on the streaming charts that week",
+                        "reference": ""})
+    fired = (value > 0).to_numpy()
+    labels = others["label"].to_numpy()
+    f = sales[fired]
+    names = [", ".join(labels[row]) for row in covers[fired]]
+    out.loc[fired, "reason"] = [
+        f"No. {pk} on {lab} ({_d(when)}); {'not on' if np.isnan(b) else 'only low on'} "
+        f"{n} that week" for pk, lab, when, b, n in
+        zip(f["peak"], f["label"], f["peak_date"], best[fired], names, strict=True)]
+    out.loc[fired, "reference"] = [f"streaming/airplay charts loaded for that week: {n}"
+                                   for n in names]
+    return out
 
 
 def regional(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
@@ -90,26 +91,38 @@ def regional(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     if ent.empty or streams["region"].nunique() < 2:
         return _empty()
     start, end = ent["first"] - 7 * DAY, ent["last"] + 7 * DAY
-    rows = []
-    for eid, f in ent.iterrows():
-        others = streams[(streams["region"] != f["region"]) & (streams["min"] <= end[eid])
-                         & (streams["max"] >= start[eid])]
-        if not others.empty:
-            rows.append((eid, ", ".join(others["label"]), tuple(others["chart_id"])))
-    if not rows:
+    # entries x streaming charts: which other-region charts were loaded during each run
+    covers = ((streams["region"].to_numpy()[None, :] != ent["region"].to_numpy()[:, None])
+              & (streams["min"].to_numpy()[None, :] <= end.to_numpy()[:, None])
+              & (streams["max"].to_numpy()[None, :] >= start.to_numpy()[:, None]))
+    has = covers.any(axis=1)
+    if not has.any():
         return _empty()
-    labels = pd.Series({e: lab for e, lab, _ in rows})
-    ids = set().union(*(c for _, _, c in rows))
-    pres = presence(pos, feat, labels.index, ids, start, end)
-    absent = ~labels.index.isin(pres.index)
-    sub = ent.loc[labels.index]
-    value = sub["height"].clip(0, 1) ** 1.5 * (sub["days"] / 14).clip(upper=1) * absent
-    reason = [f"{f['days']} days on {f['label']} (peak No. {f['peak']}); on no other "
-              f"region's chart at the time" if a else "also charted in other regions"
-              for (_, f), a in zip(sub.iterrows(), absent, strict=True)]
-    return pd.DataFrame({"value": value, "reason": reason,
-                         "reference": "other regions' streaming charts for the same days: "
-                         + labels})
+    ent, covers = ent[has], covers[has]
+    start, end = start[has], end[has]
+    # the track's span on each streaming chart; present if a span in another region
+    # overlaps the run (generous to presence: fewer false alarms)
+    sp = pos[pos["chart_id"].isin(streams["chart_id"])].groupby(["track_id", "chart_id"])[
+        "date"].agg(["min", "max"]).reset_index()
+    sp["region"] = sp["chart_id"].map(streams.set_index("chart_id")["region"])
+    m = pd.DataFrame({"entry_id": ent.index, "track_id": ent["track_id"].to_numpy(),
+                      "region": ent["region"].to_numpy(), "start": start.to_numpy(),
+                      "end": end.to_numpy()}).merge(sp, on="track_id", suffixes=("", "_o"))
+    m = m[(m["region_o"] != m["region"]) & (m["min"] <= m["end"]) & (m["max"] >= m["start"])]
+    absent = ~ent.index.isin(m["entry_id"])
+    chart_labels = streams["label"].to_numpy()
+    value = ent["height"].clip(0, 1) ** 1.5 * (ent["days"] / 14).clip(upper=1) * absent
+    fired = value > 0
+    out = pd.DataFrame({"value": value, "reason": "also charted in other regions",
+                        "reference": ""})
+    f = ent[fired]
+    out.loc[fired, "reason"] = [
+        f"{d} days on {lab} (peak No. {pk}); on no other region's chart at the time"
+        for d, lab, pk in zip(f["days"], f["label"], f["peak"], strict=True)]
+    out.loc[fired, "reference"] = [
+        "other regions' streaming charts for the same days: "
+        + ", ".join(chart_labels[row]) for row in covers[fired.to_numpy()]]
+    return out
 
 
 def smooth(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
@@ -133,7 +146,7 @@ def smooth(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     d["log"] = np.log(d["streams"].astype(float))
     step = d.groupby("entry_id")["log"].diff()
     consecutive = d.groupby("entry_id")["date"].diff() == DAY
-    d = d.assign(step=step.where(consecutive), dow=d["date"].dt.dayofweek).dropna(
+    d = d.assign(step=step.where(consecutive), dow=d["date"].dt.day_of_week).dropna(
         subset=["step"])
     if d.empty:
         return _empty()
@@ -172,18 +185,22 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     f["bin"] = ((f["debut_rank"] - 1) / f["size"] * p.cohort_bins).astype(int)
     grp = f.groupby(["chart_id", "bin"])["n"]
     f["cohort"] = grp.transform("size")
-    f["longer"] = grp.rank(method="max", ascending=False, pct=False)
-    f["longer"] = (f["cohort"] - f["longer"]) / f["cohort"]  # share that stayed longer
+    # share of the cohort that stayed longer: (entries with a longer run) / cohort
+    f["longer"] = (grp.rank(method="min", ascending=False) - 1) / f["cohort"]
     f["median_n"] = grp.transform("median")
     f = f[f["cohort"] >= 10]
     value = ((f["longer"] - 0.5) / 0.5).clip(0, 1) * f["debut_height"].clip(0, 1)
-    unit = np.where(f["frequency"] == "daily", "days", "weeks")
-    reason = [f"debuted at No. {r['debut_rank']} and was gone after {r['n']} {u}; "
-              f"{r['longer'] * 100:.0f}% of its cohort stayed longer (median {r['median_n']:.0f})"
-              for (_, r), u in zip(f.iterrows(), unit, strict=True)]
-    ref = [f"{c} entries that debuted in the same tenth of {lab}"
-           for c, lab in zip(f["cohort"], f["label"], strict=True)]
-    return pd.DataFrame({"value": value, "reason": reason, "reference": ref}, index=f.index)
+    out = pd.DataFrame({"value": value, "reason": "", "reference": ""}, index=f.index)
+    r = f[value > 0]
+    unit = np.where(r["frequency"] == "daily", "days", "weeks")
+    out.loc[r.index, "reason"] = [
+        f"debuted at No. {d} and was gone after {n} {u}; {lo * 100:.0f}% of its cohort "
+        f"stayed longer (median {med:.0f})" for d, n, u, lo, med in
+        zip(r["debut_rank"], r["n"], unit, r["longer"], r["median_n"], strict=True)]
+    out.loc[r.index, "reference"] = [
+        f"{c} entries that debuted in the same tenth of {lab}"
+        for c, lab in zip(r["cohort"], r["label"], strict=True)]
+    return out
 
 
 def low_volume(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
@@ -229,7 +246,9 @@ def spike(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     d = d.dropna(subset=["v"]).sort_values(["entry_id", "date"])
     if d.empty:
         return _empty()
-    prev = d.groupby("entry_id")["v"].transform(lambda s: s.shift(1).rolling(3).median())
+    g = d.groupby("entry_id")["v"]
+    prev = pd.Series(np.median(np.vstack([g.shift(k).to_numpy() for k in (1, 2, 3)]), axis=0),
+                     index=d.index)  # NaN unless three earlier positions exist
     d["ratio"] = d["v"] / prev
     d = d.dropna(subset=["ratio"])
     if d.empty:
@@ -250,23 +269,25 @@ def viral_only(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     """
     cov = covering_charts(charts, pos)
     ent = feat[(feat["metric"] == "viral") & (feat["days"] >= p.viral_min_days)]
-    rows = []
-    for eid, f in ent.iterrows():
-        others = _charts_in_region(cov, ("streams",), f["region"])
-        others = others[(others["min"] <= f["last"]) & (others["max"] >= f["first"])]
-        if not others.empty:
-            rows.append((eid, ", ".join(others["label"])))
-    if not rows:
+    streams = cov[cov["metric"] == "streams"]
+    if ent.empty or streams.empty:
         return _empty()
-    labels = pd.Series(dict(rows))
-    sub = ent.loc[labels.index]
-    pres = presence(pos, feat, labels.index, None, sub["first"], sub["last"])
-    absent = ~labels.index.isin(pres.index)
-    value = (sub["days"] / 28).clip(upper=1) * absent
-    reason = [f"{f['days']} days on {f['label']}, never on {lab}" if a
-              else "also on the volume chart" for (_, f), lab, a in
-              zip(sub.iterrows(), labels, absent, strict=True)]
-    return pd.DataFrame({"value": value, "reason": reason, "reference": labels})
+    covers = ((streams["region"].to_numpy()[None, :] == ent["region"].to_numpy()[:, None])
+              & (streams["min"].to_numpy()[None, :] <= ent["last"].to_numpy()[:, None])
+              & (streams["max"].to_numpy()[None, :] >= ent["first"].to_numpy()[:, None]))
+    has = covers.any(axis=1)
+    if not has.any():
+        return _empty()
+    ent, covers = ent[has], covers[has]
+    pres = presence(pos, feat, ent.index, set(streams["chart_id"]), ent["first"], ent["last"])
+    absent = ~ent.index.isin(pres.index)
+    value = (ent["days"] / 28).clip(upper=1) * absent
+    labels = streams["label"].to_numpy()
+    names = [", ".join(labels[row]) for row in covers]
+    reason = [f"{d} days on {lab}, never on {n}" if a else "also on the volume chart"
+              for d, lab, n, a in zip(ent["days"], ent["label"], names, absent, strict=True)]
+    return pd.DataFrame({"value": value, "reason": reason, "reference": names},
+                        index=ent.index)
 
 
 def history_covered(feat: pd.DataFrame, pos: pd.DataFrame, p: ScoringParams) -> pd.Series:
