@@ -1,9 +1,10 @@
 #!/bin/sh
 # Shared by run.sh and test.sh: system libraries Qt needs, then .venv with chartreview.
-# Usage: . packaging/setup-env.sh [extras]   (extras: "dev" for the test tools)
+# Usage: EXTRAS=dev; . packaging/setup-env.sh   (EXTRAS=dev adds the test tools; POSIX sh
+# passes no arguments to a sourced file, hence the variable)
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-EXTRAS=${1:-}
+EXTRAS=${EXTRAS:-}
 QT_LIBS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0"
 X_LIBS="xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1"
 TOOLS="python3-venv poppler-utils"

@@ -2,7 +2,8 @@
 # Install chartreview with its test tools into .venv and run the checks and the tests.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-. "$ROOT/packaging/setup-env.sh" dev
+EXTRAS=dev
+. "$ROOT/packaging/setup-env.sh"
 cd "$ROOT"
 export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 .venv/bin/lint-imports --no-cache

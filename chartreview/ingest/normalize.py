@@ -155,12 +155,14 @@ def parse_dates(values: pd.Series) -> pd.Series:
     """Parse dates as ISO first, then any common layout; return ``YYYY-MM-DD`` or NA."""
     import pandas as pd
 
-    text = values.astype("string").str.strip()
-    # A weekly range "2019-12-27--2020-01-03" is dated by its last day
-    text = text.str.replace(r"^\d{4}-\d{2}-\d{2}--(\d{4}-\d{2}-\d{2})$", r"\1", regex=True)
-    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    text = values.astype("string")
+    parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")  # the fast, common case
     retry = parsed.isna() & text.notna() & (text != "")
     if retry.any():
+        # A weekly range "2019-12-27--2020-01-03" is dated by its last day
+        text = text.copy()
+        text.loc[retry] = text.loc[retry].str.strip().str.replace(
+            r"^\d{4}-\d{2}-\d{2}--(\d{4}-\d{2}-\d{2})$", r"\1", regex=True)
         import warnings
 
         with warnings.catch_warnings():
@@ -178,8 +180,13 @@ def to_int(values: pd.Series) -> pd.Series:
     if values.dtype.kind in "iuf":
         num = values
     else:
-        text = values.astype("string").str.replace(r"[,\s\u00a0]", "", regex=True)
-        num = pd.to_numeric(text, errors="coerce")
+        num = pd.to_numeric(values, errors="coerce")  # fast path: plain numbers
+        messy = num.isna() & values.notna()
+        if messy.any():  # "1,234,567", " 12 ", non-breaking spaces
+            text = values.loc[messy].astype("string").str.replace(r"[,\s\u00a0]", "",
+                                                                   regex=True)
+            num = num.astype("float64")
+            num.loc[messy] = pd.to_numeric(text, errors="coerce").astype("float64")
     whole = num.where((num % 1 == 0) & (num.abs() < 2**62))
     return whole.astype("Int64")
 
