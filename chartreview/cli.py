@@ -458,6 +458,66 @@ def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
     click.echo(report.summary())
 
 
+@cli.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["csv", "xlsx", "json", "html", "pdf"]))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--verdict", type=click.Choice(["reviewed", "suspicious", "ai", "human",
+                                               "unreviewed", "all"]),
+              help="Default: reviewed for csv/xlsx/json, all for html/pdf.")
+@click.option("--chart", default="", help="Only charts whose name contains this.")
+@click.option("--min-score", type=float)
+@click.option("--flag-score", type=float, help="Report: also a section for scores >= this.")
+@click.option("--date-from", default="", help="Entries on the chart on or after YYYY-MM-DD.")
+@click.option("--date-to", default="", help="Entries on the chart on or before YYYY-MM-DD.")
+@click.option("--analyst", default="", help="Only verdicts by this analyst.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@friendly
+def export_cmd(fmt: str, out: Path, db_path: Path | None, **filters: Any) -> None:
+    """Export reviewed entries (csv, xlsx, json) or the findings report (html, pdf)."""
+    import os
+
+    from chartreview.report.collect import ExportOptions
+
+    opts = ExportOptions(fmt, out, prepared_by=analyst_name(None), **filters)
+    if fmt == "pdf":
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from chartreview.qt.report_pdf import export_pdf as run
+    else:
+        from chartreview.report.export import export as run
+    bar = _Bar("Exporting")
+
+    def progress(p: Progress) -> None:
+        if p.message and p.message != bar.label:  # one bar per phase
+            bar.close()
+            bar.label = p.message
+        bar(p)
+
+    with open_db(db_path) as project:
+        try:
+            result = run(project, opts, on_progress=progress)
+        finally:
+            bar.close()
+    click.echo(result.summary())
+
+
+@cli.command("merge-verdicts")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@friendly
+def merge_verdicts(file: Path, db_path: Path | None) -> None:
+    """Merge verdict events exported from another copy of the project (JSON, CSV, XLSX)."""
+    from chartreview.report.merge import merge_file
+
+    with open_db(db_path) as project:
+        report = merge_file(project, file, analyst=analyst_name(None))
+    click.echo(report.summary())
+    for line in report.lines():
+        click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="chartreview")
 

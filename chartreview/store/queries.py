@@ -231,3 +231,36 @@ def summary(project: Project) -> dict[str, int]:
         "scored": one("SELECT COUNT(*) FROM scores").fetchone()[0],
         "reviewed": one("SELECT COUNT(*) FROM verdicts WHERE verdict IS NOT NULL").fetchone()[0],
     }
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i: i + size] for i in range(0, len(ids), size)]
+
+
+def signals_for(project: Project, entry_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Signals of many entries at once, strongest first (for exports and reports)."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for chunk in _chunks(list(entry_ids)):
+        marks = ", ".join("?" for _ in chunk)
+        for r in _rows(project, "SELECT entry_id, signal, value, contribution, reason, "
+                       f"reference FROM signals WHERE entry_id IN ({marks}) "
+                       "ORDER BY entry_id, contribution DESC, signal", chunk):
+            out.setdefault(r.pop("entry_id"), []).append(r)
+    return out
+
+
+def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
+    """Every review event of the given entries, oldest first, with the entry's keys."""
+    out: list[dict[str, Any]] = []
+    for chunk in _chunks(list(entry_ids)):
+        marks = ", ".join("?" for _ in chunk)
+        out += _rows(
+            project,
+            "SELECT ev.id AS event_id, ev.entry_id, "
+            "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
+            "t.title AS title, t.artist_credit AS artist, e.first_date AS first_date, "
+            "ev.kind, ev.verdict, ev.tags, ev.confidence, ev.note, ev.analyst, ev.at, "
+            "ev.undoes FROM review_events ev JOIN entries e ON e.id = ev.entry_id "
+            "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
+            f"WHERE ev.entry_id IN ({marks})", chunk)
+    return sorted(out, key=lambda r: r["event_id"])

@@ -115,3 +115,11 @@ def undoable_events(project: Project, analyst: str, limit: int = 50) -> list[int
 def analysts(project: Project) -> list[str]:
     return [r[0] for r in project.conn.execute(
         "SELECT DISTINCT analyst FROM review_events WHERE analyst IS NOT NULL ORDER BY 1")]
+
+
+def transaction(project: Project) -> Any:
+    """One transaction around several review writes (nested writes become savepoints).
+
+    Used by merges, so that a file of events is taken whole or not at all.
+    """
+    return project.db.atomic()
