@@ -1,0 +1,508 @@
+"""The review window: filters and entries on the left, the selected entry on the right.
+
+The window owns the open project, the review session (the queue the keys walk is the
+filtered table) and every write. Writes return a ``ChangeSet``; :meth:`apply_changes`
+refreshes only the rows, panel and counters that it names, and re-emits it on
+``changes_applied`` for anything else that listens.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chartreview import __version__, config
+from chartreview.domain import ChangeSet, ChartreviewError
+from chartreview.qt.actions import build_actions
+from chartreview.qt.models.entry_table import COLUMN_BY_KEY, EntryTableModel, ScoreRole
+from chartreview.qt.views.detail_view import DetailView
+from chartreview.qt.views.filter_bar import FilterBar
+from chartreview.review import audit
+from chartreview.review.keymap import keymap
+from chartreview.review.session import ReviewSession
+from chartreview.store import queries
+from chartreview.store.db import Project, open_project
+
+EXPORT_MODULE = "chartreview.qt.views.export_dialog"
+DEFAULT_WIDTHS = {"chart": 215, "title": 180, "artist": 150, "first_date": 88, "peak": 50,
+                  "weeks": 58, "score": 72, "top_signal": 130, "verdict": 84, "analyst": 80}
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")
+
+
+def _unb64(text: str | None) -> QByteArray | None:
+    return QByteArray.fromBase64(text.encode("ascii")) if text else None
+
+
+class ScoreDelegate(QStyledItemDelegate):
+    """The score as a bar behind its number, in the palette's highlight colour."""
+
+    # --- Qt overrides ---
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex) -> None:
+        score = index.data(ScoreRole)
+        if score is not None:
+            color = option.palette.color(QPalette.ColorRole.Highlight)
+            color.setAlpha(60 + int(1.3 * max(0.0, min(100.0, score))))
+            r = option.rect.adjusted(2, 3, -2, -3)
+            painter.save()
+            painter.fillRect(QRect(r.left(), r.top(), int(r.width() * score / 100), r.height()),
+                             color)
+            painter.restore()
+        super().paint(painter, option, index)
+
+
+class MainWindow(QMainWindow):
+    changes_applied = Signal(object, object)  # ChangeSet, initiator
+    project_opened = Signal(object)  # Project
+
+    def __init__(self, settings: config.Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or config.load()
+        self.project: Project | None = None
+        self.session: ReviewSession | None = None
+        self._syncing = False
+        self.import_dialog: Any = None
+        self.setWindowTitle("chartreview")
+
+        self.model = EntryTableModel(None, self)
+        self.model.requeried.connect(self._queue_changed)
+        self.table = QTableView()
+        self.table.setObjectName("entries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 8)
+        self.table.setItemDelegateForColumn(COLUMN_BY_KEY["score"], ScoreDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        for key, width in DEFAULT_WIDTHS.items():
+            self.table.setColumnWidth(COLUMN_BY_KEY[key], width)
+        header.setSortIndicator(COLUMN_BY_KEY["score"], Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.filter_bar = FilterBar()
+        self.filter_bar.filter_changed.connect(self.model.set_filter)
+        self.detail = DetailView()
+        self.detail.verdict_clicked.connect(self.label)
+        self.detail.save_clicked.connect(self.save_edits)
+        self.detail.artist_clicked.connect(self.artist_view)
+
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(4, 4, 0, 4)
+        lv.addWidget(self.filter_bar)
+        lv.addWidget(self.table, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.setCentralWidget(self.splitter)
+
+        self.project_label = QLabel("No project")
+        self.count_label = QLabel("")
+        self.reviewed_label = QLabel("")
+        for w in (self.project_label, self.count_label, self.reviewed_label):
+            self.statusBar().addPermanentWidget(w)
+        self._build_menus()
+        self._restore_state()
+        self.detail.show_entry(None, [], [], [], [])
+
+    # --- building ---
+    def _build_menus(self) -> None:
+        self.review_actions = build_actions(self, {
+            "next": self.next_entry, "previous": self.previous_entry,
+            "suspicious": lambda: self.label("suspicious"), "ai": lambda: self.label("ai"),
+            "human": lambda: self.label("human"), "undo": self.undo,
+            "note": self.focus_note, "search": self.focus_search, "artist": self.artist_view,
+        }, self.settings.keymap)
+        a = self.review_actions
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = file_menu.addAction("&Open project…", self.choose_project)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("&Recent projects")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.import_action = file_menu.addAction("&Import files…", self.show_import)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.export_action = file_menu.addAction("&Export report…", self.show_export)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setEnabled(importlib.util.find_spec(EXPORT_MODULE) is not None)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit", self.close)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        view = self.menuBar().addMenu("&View")
+        view.addAction(a["search"])
+        view.addAction(a["artist"])
+        view.addAction("&Clear filters", self.filter_bar.clear)
+        refresh = view.addAction("&Refresh", self.refresh)
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+
+        review = self.menuBar().addMenu("&Review")
+        for name in ("next", "previous"):
+            review.addAction(a[name])
+        review.addSeparator()
+        for name in ("suspicious", "ai", "human"):
+            review.addAction(a[name])
+        review.addAction(a["undo"])
+        review.addAction(a["note"])
+        review.addAction("&Save note and tags", self.save_edits).setShortcut(
+            QKeySequence("Ctrl+S"))
+        review.addSeparator()
+        self.auto_advance_action = QAction("&Auto-advance after a verdict", self)
+        self.auto_advance_action.setCheckable(True)
+        self.auto_advance_action.setChecked(self.settings.auto_advance)
+        self.auto_advance_action.toggled.connect(self._set_auto_advance)
+        review.addAction(self.auto_advance_action)
+        review.addAction("Analyst &name…", lambda: self.ask_analyst(force=True))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("&About chartreview", self.show_about)
+
+        bar = self.addToolBar("Main")
+        bar.setObjectName("main_toolbar")
+        bar.addAction(self.open_action)
+        bar.addAction(self.import_action)
+        bar.addAction(self.export_action)
+        bar.addSeparator()
+        for name in ("previous", "next", "suspicious", "ai", "human", "undo"):
+            bar.addAction(a[name])
+
+    def _restore_state(self) -> None:
+        w = self.settings.window
+        if (geometry := _unb64(w.get("geometry"))) is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 920)
+        if (state := _unb64(w.get("state"))) is not None:
+            self.restoreState(state)
+        if (split := _unb64(w.get("main_splitter"))) is not None:
+            self.splitter.restoreState(split)
+        else:
+            self.splitter.setSizes([820, 680])
+        if (split := _unb64(w.get("detail_splitter"))) is not None:
+            self.detail.splitter.restoreState(split)
+        else:
+            self.detail.splitter.setSizes([430, 150, 280])
+        if (columns := _unb64(w.get("columns"))) is not None:
+            self.table.horizontalHeader().restoreState(columns)
+
+    def save_state(self) -> None:
+        self.settings.window = {
+            "geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState()),
+            "main_splitter": _b64(self.splitter.saveState()),
+            "detail_splitter": _b64(self.detail.splitter.saveState()),
+            "columns": _b64(self.table.horizontalHeader().saveState()),
+        }
+        self.settings.auto_advance = self.auto_advance_action.isChecked()
+        config.save(self.settings)
+
+    # --- projects ---
+    def open_path(self, path: str | Path) -> bool:
+        """Open a project file; a file that is not one is refused with a message."""
+        try:
+            project = open_project(Path(path))
+        except ChartreviewError as e:
+            QMessageBox.critical(self, "Cannot open project", str(e))
+            return False
+        self.set_project(project)
+        return True
+
+    def set_project(self, project: Project) -> None:
+        self.save_edits()
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self.settings.remember_project(project.path)
+        config.save(self.settings)
+        self.session = ReviewSession(project, [], analyst=self.settings.analyst,
+                                     auto_advance=self.auto_advance_action.isChecked())
+        self.setWindowTitle(f"{project.name} – chartreview")
+        self.project_label.setText(f"Project: {project.name}")
+        self.project_label.setToolTip(str(project.path))
+        self.filter_bar.set_charts(queries.charts(project))
+        self.model.filter = self.filter_bar.current()
+        self.model.set_project(project)
+        self._update_counts()
+        self.project_opened.emit(project)
+
+    def choose_project(self) -> None:
+        start = str(Path(self.settings.last_project).parent) if self.settings.last_project else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", start, "chartreview projects (*.sqlite *.db);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self.settings.recent_projects:
+            action = self.recent_menu.addAction(p, lambda p=p: self.open_path(p))
+            action.setEnabled(Path(p).exists())
+        if not self.settings.recent_projects:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def refresh(self) -> None:
+        if self.project is not None:
+            self.filter_bar.set_charts(queries.charts(self.project))
+            self.model.requery()
+            self._update_counts()
+
+    # --- the queue and the selected entry ---
+    def current_id(self) -> int | None:
+        return self.detail.entry["entry_id"] if self.detail.entry else None
+
+    def _queue_changed(self) -> None:
+        if self.session is None:
+            return
+        keep = self.current_id()
+        self.session.set_queue(self.model.ids, keep=keep)
+        self._update_counts()
+        if self.session.current is None:
+            self._show(None)
+        else:
+            self.select(self.session.current)
+
+    def select(self, entry_id: int | None) -> None:
+        """Make ``entry_id`` the table's current row (which shows it in the panel)."""
+        row = self.model.row_of(entry_id) if entry_id is not None else None
+        if row is None:
+            return
+        index = self.model.index(row, 0)
+        if self.table.currentIndex().row() == row and self.current_id() == entry_id:
+            return
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        entry_id = self.model.entry_id(current.row()) if current.isValid() else None
+        if entry_id is None or entry_id == self.current_id():
+            return
+        self.save_edits()  # leaving an entry saves its note and tags
+        if self.session is not None:
+            self.session.go(entry_id)
+        self._show(entry_id)
+
+    def _show(self, entry_id: int | None) -> None:
+        if entry_id is None or self.project is None:
+            self.detail.show_entry(None, [], [], [], [])
+            return
+        p = self.project
+        e = queries.entry(p, entry_id)
+        if e is None:
+            self.detail.show_entry(None, [], [], [], [])
+            return
+        self.detail.show_entry(e, queries.positions(p, entry_id),
+                               queries.track_positions(p, e["track_id"]),
+                               queries.signals(p, entry_id), queries.events(p, entry_id))
+
+    def next_entry(self) -> None:
+        if self.session is not None:
+            self.select(self.session.next())
+
+    def previous_entry(self) -> None:
+        if self.session is not None:
+            self.select(self.session.previous())
+
+    # --- writes ---
+    def ask_analyst(self, *, force: bool = False) -> str:
+        """The analyst's name, asked once and kept in the settings."""
+        if self.settings.analyst and not force:
+            return self.settings.analyst
+        name, ok = QInputDialog.getText(
+            self, "Who is reviewing?", "Your name, recorded with every verdict and note:",
+            text=self.settings.analyst)
+        if ok and name.strip():
+            self.settings.analyst = name.strip()
+            config.save(self.settings)
+            if self.session is not None:
+                self.session.analyst = self.settings.analyst
+        return self.settings.analyst
+
+    def label(self, verdict: str) -> None:
+        session = self.session
+        if session is None or session.current is None or not self.ask_analyst():
+            return
+        if session.state != "ready":
+            return  # a write is under way (key repeat, double click)
+        if self.current_id() != session.current:
+            session.go(self.current_id() or session.current)
+        self.save_edits()
+        labelled = session.current
+        started = time.perf_counter()
+        try:
+            changes = session.label(verdict)
+        except ChartreviewError as e:
+            QMessageBox.warning(self, "Verdict not recorded", str(e))
+            return
+        if changes is None:
+            return
+        ms = (time.perf_counter() - started) * 1000
+        self.statusBar().showMessage(f"Entry {labelled}: {verdict} saved ({ms:.0f} ms)", 4000)
+        self.apply_changes(changes, initiator=self)
+        if session.current != labelled:
+            self.select(session.current)
+
+    def undo(self) -> None:
+        if self.project is None or not self.ask_analyst():
+            return
+        try:
+            changes = self.session.undo() if self.session is not None else None
+            if changes is None:
+                done = audit.undo_last(self.project, analyst=self.settings.analyst)
+                changes = done[1] if done else None
+        except ChartreviewError as e:
+            QMessageBox.warning(self, "Nothing undone", str(e))
+            return
+        if changes is None:
+            self.statusBar().showMessage("Nothing left to undo.", 4000)
+            return
+        self.apply_changes(changes, initiator=self)
+        target = next(iter(changes.entry_ids), None)
+        self.statusBar().showMessage(f"Undone on entry {target}.", 4000)
+        if target is not None:
+            self.select(target)
+            if target == self.current_id():
+                self._show(target)
+
+    def save_edits(self) -> bool:
+        """Store the shown entry's note, tags and confidence if they changed."""
+        d = self.detail
+        if self.project is None or d.entry is None or not (d.note_changed() or d.tags_changed()):
+            return False
+        if not self.ask_analyst():
+            return False
+        entry_id = d.entry["entry_id"]
+        ids: list[int] = []
+        try:
+            if d.note_changed():
+                ids.append(audit.set_note(self.project, entry_id, d.note_text(),
+                                          analyst=self.settings.analyst)[0])
+            if d.tags_changed():
+                ids.append(audit.set_tags(self.project, entry_id, d.tags(),
+                                          analyst=self.settings.analyst,
+                                          confidence=d.confidence_value())[0])
+        except ChartreviewError as e:
+            QMessageBox.warning(self, "Not saved", str(e))
+            return False
+        if self.session is not None:
+            self.session.undo_stack.extend(ids)
+        # Only now, with the commit returned, say so
+        changes = ChangeSet(notes=True, verdicts=True, entry_ids=frozenset({entry_id}))
+        self.apply_changes(changes, initiator=self)
+        self.detail.set_saved(f"Saved {time.strftime('%H:%M:%S')}")
+        self.statusBar().showMessage(f"Entry {entry_id}: note saved.", 4000)
+        return True
+
+    def apply_changes(self, changes: ChangeSet, initiator: object = None) -> None:
+        self.model.apply_changes(changes)
+        current = self.current_id()
+        if current is not None and (current in changes.entry_ids or changes.data
+                                    or changes.scores):
+            self._show(current)
+        if changes.data:
+            self.filter_bar.set_charts(queries.charts(self.project)) if self.project else None
+        self._update_counts()
+        self.changes_applied.emit(changes, initiator)
+
+    def _set_auto_advance(self, on: bool) -> None:
+        self.settings.auto_advance = on
+        if self.session is not None:
+            self.session.auto_advance = on
+
+    # --- focus and views ---
+    def focus_note(self) -> None:
+        self.detail.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def artist_view(self) -> None:
+        e = self.detail.entry
+        if e is None:
+            return
+        self.filter_bar.set_artist(e["artist_id"], e["lead_artist"])
+
+    def _update_counts(self) -> None:
+        if self.project is None:
+            self.count_label.setText("")
+            self.reviewed_label.setText("")
+            return
+        s = queries.summary(self.project)
+        shown = self.model.rowCount()
+        self.count_label.setText(f"{shown:,} of {s['entries']:,} entries" if shown != s["entries"]
+                                 else f"{s['entries']:,} entries")
+        self.reviewed_label.setText(f"{s['reviewed']:,} reviewed")
+
+    # --- dialogs ---
+    def show_import(self) -> None:
+        if self.project is None:
+            QMessageBox.information(self, "No project", "Open or create a project first.")
+            return
+        from chartreview.qt.views.import_dialog import ImportDialog
+
+        self.import_dialog = ImportDialog(self.project.path, self)
+        self.import_dialog.imported.connect(
+            lambda changes: self.apply_changes(changes, initiator=self.import_dialog))
+        self.import_dialog.show()
+
+    def show_export(self) -> None:
+        if self.project is None:
+            return
+        try:
+            module = importlib.import_module(EXPORT_MODULE)
+        except ImportError as e:
+            QMessageBox.warning(self, "Export", f"Export is not available: {e}")
+            return
+        module.ExportDialog(self.project.path, self).exec()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{', '.join(k.keys)}</b></td><td>{k.description}</td></tr>"
+                       for k in keymap(self.settings.keymap).values())
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About chartreview",
+                          f"chartreview {__version__}<br>Review music charts for bought, "
+                          "botted and machine-made entries. All data stays on this computer.")
+
+    # --- Qt overrides ---
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_edits()
+        self.save_state()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)
+

@@ -1,0 +1,285 @@
+"""The right-hand panel: one entry's trajectory, signals, verdict controls, note and history.
+
+The panel only shows and collects; it never writes. The window owns the writes (through
+the review session) and calls :meth:`DetailView.show_entry` again with what is stored,
+so what the analyst sees is always what the database holds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chartreview.qt.models.entry_table import VERDICT_TEXT, signal_label
+from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot
+
+CONFIDENCE = ("–", "1 · a hunch", "2 · likely", "3 · very likely", "4 · certain")
+VERDICTS = (("suspicious", "Suspicious", "S"), ("ai", "AI act", "A"), ("human", "Human", "H"))
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setWordWrap(True)
+    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the review keys on the window
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _tags(raw: Any) -> list[str]:
+    if not raw:
+        return []
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return [t.strip() for t in str(raw).split(",") if t.strip()]
+    return [str(t) for t in value] if isinstance(value, list) else [str(value)]
+
+
+class DetailView(QWidget):
+    verdict_clicked = Signal(str)
+    save_clicked = Signal()
+    artist_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry: dict[str, Any] | None = None
+        self._loaded: tuple[str, list[str], int | None] = ("", [], None)
+
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.plot = TrajectoryPlot()
+        self.plot.setMinimumHeight(220)
+
+        self.signals_table = _table(["Signal", "Contribution", "Value", "Reason", "Compared with"])
+        hh = self.signals_table.horizontalHeader()
+        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        hh.setStretchLastSection(False)
+        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
+        self.signals_table.setColumnWidth(4, 220)
+
+        self.verdict_buttons: dict[str, QPushButton] = {}
+        buttons = QHBoxLayout()
+        for value, text, key in VERDICTS:
+            b = QPushButton(f"{text}  ({key})")
+            b.setCheckable(True)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setToolTip(f"Record the verdict '{text}' (key {key})")
+            b.clicked.connect(lambda _=False, v=value: self.verdict_clicked.emit(v))
+            buttons.addWidget(b)
+            self.verdict_buttons[value] = b
+        self.artist_button = QPushButton("Artist view (Shift+A)")
+        self.artist_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.artist_button.clicked.connect(self.artist_clicked.emit)
+        buttons.addStretch(1)
+        buttons.addWidget(self.artist_button)
+
+        self.tags_edit = QLineEdit()
+        self.tags_edit.setPlaceholderText("Tags, comma separated (e.g. bot farm, label push)")
+        self.confidence = QComboBox()
+        self.confidence.addItems(list(CONFIDENCE))
+        self.confidence.setToolTip("How sure you are: 1 (a hunch) to 4 (certain)")
+        tag_row = QHBoxLayout()
+        tag_row.addWidget(QLabel("Tags"))
+        tag_row.addWidget(self.tags_edit, 1)
+        tag_row.addWidget(QLabel("Confidence"))
+        tag_row.addWidget(self.confidence)
+
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText("Note: what you checked and why (N)")
+        self.note_edit.setTabChangesFocus(True)
+        self.save_button = QPushButton("Save note && tags")
+        self.save_button.clicked.connect(self.save_clicked.emit)
+        self.saved_label = QLabel("")
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addWidget(self.saved_label, 1)
+
+        review = QWidget()
+        rv = QVBoxLayout(review)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addLayout(buttons)
+        rv.addLayout(tag_row)
+        rv.addWidget(self.note_edit, 1)
+        rv.addLayout(save_row)
+
+        self.history_table = _table(["When", "Who", "What"])
+        self.history_table.setColumnWidth(0, 128)
+        self.history_table.setColumnWidth(1, 70)
+        history = QWidget()
+        hv = QVBoxLayout(history)
+        hv.setContentsMargins(0, 0, 0, 0)
+        hv.addWidget(QLabel("History"))
+        hv.addWidget(self.history_table)
+
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        bottom.addWidget(review)
+        bottom.addWidget(history)
+        bottom.setStretchFactor(0, 3)
+        bottom.setStretchFactor(1, 2)
+        bottom.setSizes([380, 320])
+
+        top = QWidget()
+        tv = QVBoxLayout(top)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.addWidget(self.header)
+        tv.addWidget(self.reason)
+        tv.addWidget(self.plot, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("detail_splitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.signals_table)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(2, 3)
+        self.bottom_splitter = bottom
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self.show_entry(None, [], [], [], [])
+
+    # --- public API ---
+    def show_entry(self, entry: dict[str, Any] | None, positions: list[dict[str, Any]],
+                   others: list[dict[str, Any]], signals: list[dict[str, Any]],
+                   events: list[dict[str, Any]]) -> None:
+        self.entry = entry
+        self.plot.show_entry(entry, positions, others, signals)
+        self._show_header(entry)
+        self._show_signals(signals)
+        self._show_history(events)
+        enabled = entry is not None
+        for w in (*self.verdict_buttons.values(), self.tags_edit, self.confidence,
+                  self.note_edit, self.save_button, self.artist_button):
+            w.setEnabled(enabled)
+        verdict = entry.get("verdict") if entry else None
+        for value, b in self.verdict_buttons.items():
+            b.setChecked(value == verdict)
+        note = (entry or {}).get("note") or ""
+        tags = _tags((entry or {}).get("tags"))
+        confidence = (entry or {}).get("confidence")
+        self._loaded = (note, tags, confidence)
+        self.note_edit.setPlainText(note)
+        self.tags_edit.setText(", ".join(tags))
+        self.confidence.setCurrentIndex(int(confidence or 0))
+        self.saved_label.setText("")
+
+    def note_text(self) -> str:
+        return self.note_edit.toPlainText()
+
+    def tags(self) -> list[str]:
+        return sorted({t.strip() for t in self.tags_edit.text().split(",") if t.strip()})
+
+    def confidence_value(self) -> int | None:
+        return self.confidence.currentIndex() or None
+
+    def note_changed(self) -> bool:
+        return self.entry is not None and self.note_text() != self._loaded[0]
+
+    def tags_changed(self) -> bool:
+        return self.entry is not None and (
+            self.tags() != sorted(self._loaded[1]) or self.confidence_value() != self._loaded[2])
+
+    def set_saved(self, text: str) -> None:
+        self.saved_label.setText(text)
+
+    # --- internals ---
+    def _show_header(self, e: dict[str, Any] | None) -> None:
+        if e is None:
+            self.header.setText("<h3>No entry selected</h3>")
+            self.reason.setText("Pick an entry on the left, or press J.")
+            return
+        esc = html.escape
+        score = "not scored" if e.get("score") is None else f"score <b>{e['score']:.0f}</b>"
+        parts = [score]
+        if e.get("manipulation") is not None:
+            parts.append(f"manipulation {e['manipulation']:.0f}")
+        if e.get("ai") is not None:
+            parts.append(f"AI act {e['ai']:.0f}")
+        verdict = VERDICT_TEXT.get(e.get("verdict") or "", "unreviewed")
+        if e.get("analyst"):
+            verdict += f" by {esc(e['analyst'])}"
+        self.header.setText(
+            f"<h3 style='margin:0'>{esc(e['title'])} — {esc(e['artist'])}</h3>"
+            f"{esc(e['chart'])} · {esc(e.get('metric') or '')} · debut {esc(e['first_date'])} "
+            f"at No. {e['debut_rank']} · peak No. {e['peak']} · {e['weeks']} positions<br>"
+            f"{' · '.join(parts)} · verdict: <b>{verdict}</b>")
+        self.reason.setText(e.get("reason") or "")
+
+    def _show_signals(self, signals: list[dict[str, Any]]) -> None:
+        t = self.signals_table
+        t.setRowCount(len(signals))
+        for i, s in enumerate(signals):
+            value = s.get("value")
+            cells = [
+                signal_label(s["signal"]),
+                f"{(s.get('contribution') or 0):.1f}",
+                "" if value is None else f"{value:.3g}",
+                s.get("reason") or "",
+                s.get("reference") or "",
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if j in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                t.setItem(i, j, item)
+        t.resizeColumnToContents(0)
+        t.resizeRowsToContents()
+
+    def _show_history(self, events: list[dict[str, Any]]) -> None:
+        t = self.history_table
+        rows = list(reversed(events))  # newest first
+        t.setRowCount(len(rows))
+        for i, ev in enumerate(rows):
+            kind = ev["kind"]
+            if kind == "verdict":
+                what = f"verdict {VERDICT_TEXT.get(ev['verdict'], ev['verdict'])}"
+                if ev.get("note"):
+                    what += f" – {ev['note']}"
+            elif kind == "note":
+                what = f"note: {ev.get('note') or '(cleared)'}"
+            elif kind == "tags":
+                what = "tags: " + (", ".join(_tags(ev.get("tags"))) or "(none)")
+                if ev.get("confidence"):
+                    what += f", confidence {ev['confidence']}"
+            elif kind == "undo":
+                what = f"undo of #{ev.get('undoes')}"
+            else:
+                what = kind
+            cells = [str(ev.get("at") or "").replace("T", " ")[:19], ev.get("analyst") or "",
+                     f"#{ev['event_id']} {what}"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                t.setItem(i, j, item)

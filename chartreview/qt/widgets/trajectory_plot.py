@@ -1,0 +1,244 @@
+"""TrajectoryPlot: an entry's rank over time, its volume, and the same track elsewhere.
+
+Every item is built once in ``__init__``; :meth:`show_entry` only calls ``setData``,
+``setValue`` and ``setVisible``, so walking the queue with J/K does not rebuild the scene.
+Rank 1 is at the top (the y axis is inverted). Streams or sales, when the chart has them,
+sit on a second axis at the right, in their own ViewBox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QToolTip
+
+MAX_OVERLAYS = 8
+DAY_S = 86400.0
+MIN_SPAN_S = 56 * DAY_S  # show at least eight weeks of dates
+
+
+def to_epoch(day: str) -> float:
+    return datetime.fromisoformat(day[:10]).replace(tzinfo=UTC).timestamp()
+
+
+def from_epoch(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d")
+
+
+def _floats(values: Sequence[Any]) -> np.ndarray:
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+class TrajectoryPlot(pg.PlotWidget):
+    """Rank trajectory of one entry with overlays, volume, signal marks and a crosshair."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent=parent, axisItems={"bottom": pg.DateAxisItem(utcOffset=0)})
+        pal = self.palette()
+        text = pal.color(QPalette.ColorRole.WindowText)
+        accent = pal.color(QPalette.ColorRole.Highlight)
+        self.setBackground(pal.color(QPalette.ColorRole.Base))
+        item = self.getPlotItem()
+        item.invertY(True)
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("left", "Rank")
+        for name in ("left", "bottom", "right"):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(text))
+            axis.setTextPen(pg.mkPen(text))
+        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
+        self.legend.setBrush(pg.mkBrush(pal.color(QPalette.ColorRole.Base)))
+        # The same track on other charts (drawn under the main curve)
+        self.overlays: list[pg.PlotDataItem] = []
+        for i in range(MAX_OVERLAYS):
+            color = pg.intColor(i, hues=MAX_OVERLAYS, values=1, maxValue=230, minValue=150)
+            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
+                                    symbol="t", symbolSize=5, symbolBrush=color,
+                                    symbolPen=None)
+            curve.setVisible(False)
+            item.addItem(curve)
+            self.overlays.append(curve)
+        self.rank_curve = pg.PlotDataItem(
+            pen=pg.mkPen(accent, width=2.5), symbol="o", symbolSize=6,
+            symbolBrush=accent, symbolPen=None)
+        item.addItem(self.rank_curve)
+        # Volume on a second ViewBox tied to the right axis
+        self.volume_box = pg.ViewBox()
+        item.scene().addItem(self.volume_box)
+        item.getAxis("right").linkToView(self.volume_box)
+        self.volume_box.setXLink(item)
+        volume_color = QColor(text)
+        volume_color.setAlpha(110)
+        self.volume_curve = pg.PlotDataItem(
+            pen=pg.mkPen(volume_color, width=1.5), fillLevel=0,
+            brush=pg.mkBrush(volume_color.red(), volume_color.green(), volume_color.blue(), 18))
+        self.volume_box.addItem(self.volume_curve)
+        item.getViewBox().sigResized.connect(self._sync_volume_box)
+        # Where the signals fired: a region over the steepest climb, a line at the peak
+        warn = QColor(220, 120, 30)
+        self.spike_region = pg.LinearRegionItem(
+            movable=False, brush=pg.mkBrush(warn.red(), warn.green(), warn.blue(), 45),
+            pen=pg.mkPen(None))
+        self.spike_region.setZValue(-10)
+        self.peak_line = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen(warn, width=1.5, style=Qt.PenStyle.DotLine),
+            label="", labelOpts={"position": 0.95, "color": warn, "movable": False})
+        for mark in (self.spike_region, self.peak_line):
+            mark.setVisible(False)
+            item.addItem(mark, ignoreBounds=True)
+        # Crosshair snapped to the entry's chart dates
+        self.cursor_line = pg.InfiniteLine(angle=90, movable=False,
+                                           pen=pg.mkPen(text, width=1, style=Qt.PenStyle.DashLine))
+        self.cursor_line.setVisible(False)
+        item.addItem(self.cursor_line, ignoreBounds=True)
+        self._mouse_proxy = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30,
+                                           slot=self._mouse_moved)
+        self._x = np.array([])
+        self._rows: list[dict[str, Any]] = []
+        self._volume_name = ""
+        self.show_entry(None, [], [], [])
+
+    # --- public API ---
+    def show_entry(self, entry: dict[str, Any] | None, positions: Sequence[dict[str, Any]],
+                   others: Sequence[dict[str, Any]], signals: Sequence[dict[str, Any]]) -> None:
+        """Show one entry: its positions, the track's positions on other charts
+        (``queries.track_positions`` rows of other entries) and its signals."""
+        item = self.getPlotItem()
+        self._rows = list(positions)
+        self._x = np.array([to_epoch(p["date"]) for p in positions], dtype=float)
+        ranks = _floats([p["rank"] for p in positions])
+        self.legend.clear()
+        self.rank_curve.setData(self._x, ranks)
+        if entry is not None:
+            self.legend.addItem(self.rank_curve, self._short(entry.get("chart", "")))
+        self._show_volume(positions)
+        self._show_overlays(entry, others)
+        self._show_marks(positions, ranks, signals)
+        self.cursor_line.setVisible(False)
+        item.setTitle(None)
+        if entry is None or not positions:
+            item.setTitle("No entry selected" if entry is None else "No positions")
+        self._fit(ranks)
+        self._sync_volume_box()
+
+    # --- internals ---
+    @staticmethod
+    def _short(chart: str) -> str:
+        return chart if len(chart) <= 40 else chart[:39] + "…"
+
+    def _fit(self, ranks: np.ndarray) -> None:
+        """Frame the data with some air: a one-week entry still gets a readable date axis."""
+        xs = [self._x] + [c.getData()[0] for c in self.overlays if c.isVisible()]
+        ys = [ranks] + [c.getData()[1] for c in self.overlays if c.isVisible()]
+        x = np.concatenate([a for a in xs if a is not None and len(a)] or [np.array([])])
+        y = np.concatenate([a for a in ys if a is not None and len(a)] or [np.array([])])
+        y = y[np.isfinite(y)]
+        if not len(x) or not len(y):
+            self.getPlotItem().enableAutoRange()
+            return
+        lo, hi = float(x.min()), float(x.max())
+        if hi - lo < MIN_SPAN_S:
+            mid = (lo + hi) / 2
+            lo, hi = mid - MIN_SPAN_S / 2, mid + MIN_SPAN_S / 2
+        pad = max(3 * DAY_S, 0.04 * (hi - lo))
+        self.setXRange(lo - pad, hi + pad, padding=0)
+        top, bottom = max(0.0, float(y.min()) - 1), float(y.max()) + 1
+        if bottom - top < 10:
+            bottom = top + 10
+        self.setYRange(top, bottom + 0.04 * (bottom - top), padding=0)
+
+    def _show_volume(self, positions: Sequence[dict[str, Any]]) -> None:
+        item = self.getPlotItem()
+        for name in ("streams", "sales"):
+            values = _floats([p.get(name) for p in positions])
+            if positions and np.isfinite(values).any():
+                self.volume_curve.setData(self._x, np.nan_to_num(values, nan=0.0))
+                self.volume_curve.setVisible(True)
+                item.showAxis("right")
+                item.setLabel("right", name.capitalize())
+                self.legend.addItem(self.volume_curve, name.capitalize())
+                top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
+                # Volume fills the lower part; the rank curve stays readable above it
+                self.volume_box.setYRange(0, max(top, 1.0) * 1.6, padding=0)
+                self._volume_name = name
+                return
+        self._volume_name = ""
+        self.volume_curve.setData([], [])
+        self.volume_curve.setVisible(False)
+        item.hideAxis("right")
+
+    def _show_overlays(self, entry: dict[str, Any] | None,
+                       others: Sequence[dict[str, Any]]) -> None:
+        by_chart: dict[str, list[dict[str, Any]]] = {}
+        own = entry.get("entry_id") if entry else None
+        for r in others:
+            if r["entry_id"] != own:
+                by_chart.setdefault(r["chart"], []).append(r)
+        charts = list(by_chart.items())[:MAX_OVERLAYS]
+        for curve, (chart, rows) in zip(self.overlays, charts, strict=False):
+            curve.setData(np.array([to_epoch(r["date"]) for r in rows]),
+                          _floats([r["rank"] for r in rows]))
+            curve.setVisible(True)
+            self.legend.addItem(curve, self._short(chart))
+        for curve in self.overlays[len(charts):]:
+            curve.setData([], [])
+            curve.setVisible(False)
+
+    def _show_marks(self, positions: Sequence[dict[str, Any]], ranks: np.ndarray,
+                    signals: Sequence[dict[str, Any]]) -> None:
+        fired = [s for s in signals if (s.get("contribution") or 0) > 0]
+        if not fired or len(positions) == 0:
+            self.spike_region.setVisible(False)
+            self.peak_line.setVisible(False)
+            return
+        peak_i = int(np.nanargmin(ranks))
+        self.peak_line.setValue(self._x[peak_i])
+        self.peak_line.label.setFormat(fired[0]["signal"].replace("_", " "))
+        self.peak_line.setVisible(True)
+        # The steepest climb in one step (or the debut week when it debuted at its peak)
+        climbs = -np.diff(ranks) if len(ranks) > 1 else np.array([])
+        if climbs.size and np.nanmax(climbs) > 0:
+            i = int(np.nanargmax(climbs))
+            lo, hi = self._x[i], self._x[i + 1]
+        else:
+            lo = self._x[0] - 3.5 * 86400
+            hi = self._x[0] + 3.5 * 86400
+        self.spike_region.setRegion((lo, hi))
+        self.spike_region.setVisible(True)
+
+    def _sync_volume_box(self, *_: Any) -> None:
+        vb = self.getPlotItem().getViewBox()
+        self.volume_box.setGeometry(vb.sceneBoundingRect())
+        self.volume_box.linkedViewChanged(vb, self.volume_box.XAxis)
+
+    def _mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        vb = self.getPlotItem().getViewBox()
+        if not self._rows or not vb.sceneBoundingRect().contains(pos):
+            self.cursor_line.setVisible(False)
+            return
+        x = vb.mapSceneToView(pos).x()
+        i = int(np.argmin(np.abs(self._x - x)))
+        self.cursor_line.setValue(self._x[i])
+        self.cursor_line.setVisible(True)
+        QToolTip.showText(self.mapToGlobal(self.mapFromScene(pos).toPoint()),
+                          self.position_text(i), self)
+
+    def position_text(self, i: int) -> str:
+        """The tooltip for the i-th position: date, rank, last week, volume."""
+        p = self._rows[i]
+        parts = [f"{p['date']}: No. {p['rank']}"]
+        if p.get("last_rank"):
+            parts.append(f"last week {p['last_rank']}")
+        if p.get("weeks_on_chart"):
+            parts.append(f"{p['weeks_on_chart']} weeks on chart")
+        for name in ("streams", "sales"):
+            if p.get(name) is not None:
+                parts.append(f"{name} {p[name]:,.0f}")
+        return " · ".join(parts)
