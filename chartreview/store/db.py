@@ -170,6 +170,9 @@ def open_project(path: str | Path, *, create: bool = False, readonly: bool = Fal
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a verdict the UI calls saved survives a power cut, not only a crash
             conn.execute("PRAGMA synchronous = FULL")
+            # 64 MiB of page cache (default 2 MiB): index inserts of a bulk import and the
+            # table's sorted queries stop re-reading the same pages
+            conn.execute("PRAGMA cache_size = -65536")
         db = Database(conn, execute_plugins=False)
         if not readonly and version < SCHEMA_VERSION:
             if version > 0:

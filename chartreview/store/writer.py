@@ -13,6 +13,10 @@ from typing import Any
 
 from chartreview.store.db import Project, now_iso
 
+ENTRY_DATE_INDEX = "idx_positions_entry_id_date"
+ENTRY_DATE_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {ENTRY_DATE_INDEX} ON positions (entry_id, date)"
+)
 POSITION_COLUMNS = (
     "chart_id", "date", "rank", "entry_id", "last_rank", "peak", "weeks_on_chart", "streams",
     "sales", "extra", "import_id",
@@ -41,10 +45,24 @@ class ImportWriter:
         self._tracks_by_key: dict[str, int] | None = None
         self._tracks_by_spotify: dict[str, int] | None = None
         self._entries: dict[int, dict[int, int]] = {}
+        self._rebuild_index = False
 
     # --- transaction -------------------------------------------------------------------
-    def begin(self, meta: dict[str, Any]) -> int:
+    def begin(self, meta: dict[str, Any], *, expected_rows: int = 0) -> int:
+        """Open the import's transaction and record it.
+
+        Foreign-key checks are off while the rows go in: every id this writer stores was
+        created or read inside the same transaction, and the checks cost a third of the
+        load. A load larger than the stored positions also drops the secondary positions
+        index and builds it again at commit (an index built after a bulk load costs a
+        quarter of one kept up during it); DDL is transactional, so a rollback restores it.
+        """
+        self.conn.execute("PRAGMA foreign_keys = OFF")
         self.conn.execute("BEGIN IMMEDIATE")
+        stored = self.conn.execute("SELECT MAX(id) FROM positions").fetchone()[0] or 0
+        self._rebuild_index = expected_rows > max(50_000, stored)
+        if self._rebuild_index:
+            self.conn.execute(f"DROP INDEX IF EXISTS {ENTRY_DATE_INDEX}")
         cols = ", ".join(meta)
         marks = ", ".join("?" for _ in meta)
         cur = self.conn.execute(
@@ -55,11 +73,14 @@ class ImportWriter:
         return self.import_id
 
     def commit(self) -> None:
+        self.conn.execute(ENTRY_DATE_INDEX_SQL)  # no-op unless a bulk load dropped it
         self.conn.execute("COMMIT")
+        self.conn.execute("PRAGMA foreign_keys = ON")
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        self.conn.execute("PRAGMA foreign_keys = ON")
 
     def finish_import(self, values: dict[str, Any]) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
@@ -145,16 +166,16 @@ class ImportWriter:
                 self.conn.execute("SELECT track_id, id FROM entries WHERE chart_id = ?",
                                   (chart_id,))
             )
-        out = {}
-        for tid in track_ids:
-            eid = known.get(tid)
-            if eid is None:
-                cur = self.conn.execute(
-                    "INSERT INTO entries (chart_id, track_id) VALUES (?, ?)", (chart_id, tid)
-                )
-                eid = known[tid] = int(cur.lastrowid or 0)
-            out[tid] = eid
-        return out
+        missing = [t for t in dict.fromkeys(track_ids) if t not in known]
+        if missing:  # one statement for all new entries, then read their ids back
+            self.conn.executemany("INSERT INTO entries (chart_id, track_id) VALUES (?, ?)",
+                                  [(chart_id, t) for t in missing])
+            for start in range(0, len(missing), 500):
+                part = missing[start:start + 500]
+                known.update(self.conn.execute(
+                    f"SELECT track_id, id FROM entries WHERE chart_id = ? AND track_id IN "
+                    f"({', '.join('?' for _ in part)})", [chart_id, *part]))
+        return {t: known[t] for t in track_ids}
 
     # --- positions -----------------------------------------------------------------------
     def existing_positions(
@@ -181,6 +202,7 @@ class ImportWriter:
 
     def refresh_entries(self, entry_ids: Iterable[int]) -> None:
         """Recompute first/last date, debut and peak rank and length of the given entries."""
+        self.conn.execute(ENTRY_DATE_INDEX_SQL)  # the queries below need it, once rows are in
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id INTEGER PRIMARY KEY)")
         self.conn.execute("DELETE FROM _touched")
         self.conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)",

@@ -139,7 +139,10 @@ def rename(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def spotify_id(values: pd.Series) -> pd.Series:
     """``spotify:track:ID`` or ``https://open.spotify.com/track/ID`` -> ``ID``."""
-    return values.astype("string").str.extract(r"track[:/]([0-9A-Za-z]{22})", expand=False)
+    from chartreview.ingest.normalize import per_unique
+
+    return per_unique(values, lambda s: s.str.extract(r"track[:/]([0-9A-Za-z]{22})",
+                                                      expand=False))
 
 
 def require_columns(src: Source, expected: list[str], found: list[str]) -> None:
