@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QByteArray, QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -24,7 +24,11 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QPyTextObject,
+    QTextCharFormat,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
     QTextOption,
 )
 from PySide6.QtSvg import QSvgRenderer
@@ -39,7 +43,55 @@ from chartreview.store.db import Project
 PAPER = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 MARGIN_MM = 15.0
 RESOLUTION = 300  # dpi of the PDF's coordinate system: plots are rasterised at this
-PLOT_SCALE = 3  # SVG rendered at 3x its CSS size: crisp at 288 dpi when printed
+PLOT_SCALE = 3  # svg_image: SVG rendered at 3x its CSS size
+SVG_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+SVG_PROPERTY = QTextFormat.Property.UserProperty + 1
+CSS_DPI = 96.0
+
+
+class SvgObject(QPyTextObject):
+    """Draws a plot's SVG straight into the page: vector in the PDF, no big images."""
+
+    def __init__(self, images: dict[str, tuple[str, int, int]], dpi: float) -> None:
+        super().__init__()
+        self.images = images
+        self.scale = dpi / CSS_DPI
+        self._renderers: dict[str, QSvgRenderer] = {}
+
+    def intrinsicSize(self, doc, pos, fmt):  # type: ignore[no-untyped-def]
+        _, w, h = self.images[fmt.property(SVG_PROPERTY)]
+        return QSizeF(w * self.scale, h * self.scale)
+
+    def drawObject(self, painter, rect, doc, pos, fmt):  # type: ignore[no-untyped-def]
+        name = fmt.property(SVG_PROPERTY)
+        renderer = self._renderers.get(name)
+        if renderer is None:
+            renderer = QSvgRenderer(QByteArray(self.images[name][0].encode("utf-8")))
+            self._renderers = {name: renderer}  # one at a time: pages are drawn in order
+        renderer.render(painter, rect)
+
+
+def _swap_images(doc: QTextDocument) -> None:
+    """Replace each ``<img src="plot:N">`` character with an SVG object character."""
+    found: list[tuple[int, str]] = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            fmt = frag.charFormat()
+            if fmt.isImageFormat() and fmt.toImageFormat().name().startswith("plot:"):
+                found.append((frag.position(), fmt.toImageFormat().name()))
+            it += 1
+        block = block.next()
+    cursor = QTextCursor(doc)
+    for pos, name in reversed(found):
+        cursor.setPosition(pos)
+        cursor.setPosition(pos + 1, QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        fmt.setObjectType(SVG_OBJECT)
+        fmt.setProperty(SVG_PROPERTY, name)
+        cursor.insertText("\ufffc", fmt)
 
 
 def ensure_gui_app() -> None:
@@ -82,13 +134,6 @@ def write_pdf(
     # long URLs or words in notes must wrap rather than run off the page
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     doc.setDefaultTextOption(option)
-    for n, (name, (svg, w, h)) in enumerate(rendered.images.items()):
-        if cancel is not None and n % 10 == 0:
-            cancel.check()
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name),
-                        svg_image(svg, w, h))
-        if on_progress and n % 10 == 0:
-            on_progress(Progress(n, len(rendered.images), "Drawing plots"))
     with atomic_path(out) as tmp:
         writer = QPdfWriter(str(tmp))
         writer.setResolution(RESOLUTION)
@@ -97,11 +142,11 @@ def write_pdf(
                               QPageLayout.Unit.Millimeter)
         writer.setTitle(title)
         writer.setCreator("chartreview")
-        pages = _paint(doc, rendered.html, writer, footer, on_progress, cancel)
+        pages = _paint(doc, rendered, writer, footer, on_progress, cancel)
     return pages
 
 
-def _paint(doc: QTextDocument, html: str, writer: QPdfWriter, footer: str,
+def _paint(doc: QTextDocument, rendered: Rendered, writer: QPdfWriter, footer: str,
            on_progress: ProgressFn | None, cancel: CancelToken | None) -> int:
     painter = QPainter()
     if not painter.begin(writer):
@@ -110,7 +155,10 @@ def _paint(doc: QTextDocument, html: str, writer: QPdfWriter, footer: str,
         layout = doc.documentLayout()
         # Lay out for the PDF's resolution: point sizes and image sizes scale to it
         layout.setPaintDevice(writer)
-        doc.setHtml(html)
+        handler = SvgObject(rendered.images, writer.logicalDpiX())
+        layout.registerHandler(SVG_OBJECT, handler)
+        doc.setHtml(rendered.html)
+        _swap_images(doc)
         root = doc.rootFrame().frameFormat()
         root.setMargin(0)
         doc.rootFrame().setFrameFormat(root)

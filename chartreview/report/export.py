@@ -124,12 +124,26 @@ def write_xlsx(data: ReportData, out: Path, *, cancel: CancelToken | None = None
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    # Every value is prepared (escaped, cancellable) before the workbook exists: a
+    # write-only workbook abandoned halfway leaves openpyxl's row writer dangling
+    tables: list[tuple[str, tuple[str, ...], list[list[Any]]]] = []
+    settings = [{"setting": k, "value": v} for k, v in settings_rows(data)]
+    for name, columns, rows in (
+        ("entries", ENTRY_COLUMNS, [entry_record(e) for e in data.entries]),
+        ("events", EVENT_COLUMNS, [event_record(e) for e in data.events]),
+        ("scoring", ("setting", "value"), settings),
+    ):
+        values = []
+        for n, row in enumerate(rows):
+            if cancel is not None and n % 500 == 0:
+                cancel.check()
+            values.append([escape_cell(row[c]) for c in columns])
+        tables.append((name, columns, values))
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     widths = {"title": 30, "artist": 24, "chart": 30, "reason": 60, "note": 50,
-              "signal_1_reason": 50, "at": 22, "reviewed_at": 22}
-
-    def sheet(name: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+              "signal_1_reason": 50, "at": 22, "reviewed_at": 22, "setting": 26}
+    for name, columns, values in tables:
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
         for i, c in enumerate(columns):
@@ -140,15 +154,8 @@ def write_xlsx(data: ReportData, out: Path, *, cancel: CancelToken | None = None
             cell.font = bold
             head.append(cell)
         ws.append(head)
-        for n, row in enumerate(rows):
-            if cancel is not None and n % 500 == 0:
-                cancel.check()
-            ws.append([_xlsx_value(ws, row[c]) for c in columns])
-
-    sheet("entries", ENTRY_COLUMNS, [entry_record(e) for e in data.entries])
-    sheet("events", EVENT_COLUMNS, [event_record(e) for e in data.events])
-    settings = [{"setting": k, "value": v} for k, v in settings_rows(data)]
-    sheet("scoring", ("setting", "value"), settings)
+        for row in values:
+            ws.append([_text_cell(ws, v) if isinstance(v, str) else v for v in row])
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return [out]
@@ -160,13 +167,11 @@ def _letter(i: int) -> str:
     return get_column_letter(i + 1)
 
 
-def _xlsx_value(ws: Any, value: Any) -> Any:
+def _text_cell(ws: Any, text: str) -> Any:
     from openpyxl.cell import WriteOnlyCell
 
-    if not isinstance(value, str):
-        return value
-    # openpyxl stores any string starting with "=" as a formula: force text explicitly too
-    cell = WriteOnlyCell(ws, value=escape_cell(value))
+    # openpyxl stores any string starting with "=" as a formula: say "text" explicitly too
+    cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     return cell
 

@@ -1,0 +1,110 @@
+"""The PDF findings report, read back with poppler's pdfinfo and pdftotext."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chartreview.cli import cli
+from chartreview.domain import Cancelled, CancelToken
+from chartreview.report.collect import ExportOptions
+from chartreview.store import queries
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.skipif(shutil.which("pdftotext") is None,
+                       reason="poppler-utils (pdfinfo, pdftotext) is not installed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def offscreen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+
+
+def _info(pdf: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    return dict(re.findall(r"^([^:]+):\s+(.*)$", out.stdout, flags=re.M))
+
+
+def _text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True)
+    # the PDF's fonts use ligatures ("ﬁ"): compare what a reader sees
+    return unicodedata.normalize("NFKC", out.stdout)
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", "595 x 842"), ("letter", "612 x 792")])
+def test_pdf_report_pages_titles_and_notes(reviewed, tmp_path: Path, paper: str, size: str):
+    p, ids = reviewed
+    p.close()
+    out = tmp_path / f"findings-{paper}.pdf"
+    r = CliRunner().invoke(cli, ["export", "--format", "pdf", "--out", str(out), "--db",
+                                 str(p.path), "--paper", paper])
+    assert r.exit_code == 0, r.output
+    info = _info(out)
+    pages = int(info["Pages"])
+    assert info["Page size"].startswith(size)
+    assert f"{pages} pages" in r.output
+    assert pages >= 5  # cover, summary, four flagged entries, appendix
+    text = _text(out)
+    flat = " ".join(text.split())
+    from chartreview.store import open_project
+
+    with open_project(p.path) as again:
+        for key in ("sus", "ai", "bob"):
+            e = queries.entry(again, ids[key])
+            assert f"{e['title']} — {e['artist']}" in flat
+    assert "<script>alert(1)</script>" in flat
+    assert "Four titles a week, same cover art." in flat
+    # the long note wraps inside the page instead of being cut: its last words are there
+    assert flat.count("and the distributor statement.") >= 8
+    assert f"page {pages} of {pages}" in flat
+    for heading in ("Chart findings report", "Scoring settings", "Summary",
+                    "Flagged entries (4)", "Appendix: verdict history"):
+        assert heading in flat
+    assert "w_cross_chart" in flat and "voice" not in flat
+
+
+def test_cancelled_pdf_leaves_the_previous_file(reviewed, tmp_path: Path):
+    from chartreview.qt.report_pdf import export_pdf
+
+    p, _ = reviewed
+    out = tmp_path / "findings.pdf"
+    out.write_bytes(b"previous")
+    calls = {"n": 0}
+    token = CancelToken()
+
+    def progress(pr) -> None:
+        calls["n"] += 1
+        if pr.message == "Writing pages" and pr.done >= 2:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        export_pdf(p, ExportOptions("pdf", out), on_progress=progress, cancel=token)
+    assert out.read_bytes() == b"previous"
+    assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
+
+
+def test_pdf_of_200_sections_is_quick(reviewed, tmp_path: Path):
+    import time
+
+    from chartreview.qt.report_pdf import export_pdf
+
+    p, _ = reviewed
+    started = time.perf_counter()
+    result = export_pdf(p, ExportOptions("pdf", tmp_path / "big.pdf", flag_score=0,
+                                         verdict="all", min_score=0),
+                        cancel=CancelToken())
+    took = time.perf_counter() - started
+    flagged = len(queries.list_entries(p, queries.EntryFilter(min_score=0)))
+    assert flagged >= 200
+    assert took < 60, f"{flagged} sections took {took:.0f} s"
+    assert result.pages > flagged // 3
