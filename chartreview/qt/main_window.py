@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPainter, QPalette, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
     # --- focus and views ---
     def focus_note(self) -> None:
         self.detail.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.detail.note_edit.moveCursor(QTextCursor.MoveOperation.End)
 
     def focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
