@@ -52,7 +52,11 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export report")
         self.project_path = Path(project_path)
-        self.analyst = analyst
+        if not analyst:
+            from chartreview import config
+
+            analyst = config.load().analyst or ""
+        self.analyst = analyst  # named as "prepared by" on the report's cover
         self.worker: Worker | None = None
         self.result: Any = None
         with open_project(self.project_path) as project:
