@@ -43,8 +43,8 @@ from chartreview.store import queries
 from chartreview.store.db import Project, open_project
 
 EXPORT_MODULE = "chartreview.qt.views.export_dialog"
-DEFAULT_WIDTHS = {"chart": 215, "title": 180, "artist": 150, "first_date": 88, "peak": 50,
-                  "weeks": 58, "score": 72, "top_signal": 130, "verdict": 84, "analyst": 80}
+DEFAULT_WIDTHS = {"chart": 160, "title": 150, "artist": 120, "first_date": 84, "peak": 44,
+                  "weeks": 52, "score": 58, "top_signal": 110, "verdict": 76, "analyst": 70}
 
 
 def _b64(data: QByteArray) -> str:
@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         if (split := _unb64(w.get("main_splitter"))) is not None:
             self.splitter.restoreState(split)
         else:
-            self.splitter.setSizes([820, 680])
+            self.splitter.setSizes([860, 640])
         if (split := _unb64(w.get("detail_splitter"))) is not None:
             self.detail.splitter.restoreState(split)
         else:

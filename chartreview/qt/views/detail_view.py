@@ -81,10 +81,11 @@ class DetailView(QWidget):
 
         self.signals_table = _table(["Signal", "Contribution", "Value", "Reason", "Compared with"])
         hh = self.signals_table.horizontalHeader()
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         hh.setStretchLastSection(False)
-        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Interactive)
-        self.signals_table.setColumnWidth(4, 220)
+        for col in (0, 1, 2):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        for col in (3, 4):  # the sentences share what is left
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
 
         self.verdict_buttons: dict[str, QPushButton] = {}
         buttons = QHBoxLayout()
@@ -227,7 +228,8 @@ class DetailView(QWidget):
             parts.append(f"AI act {e['ai']:.0f}")
         verdict = VERDICT_TEXT.get(e.get("verdict") or "", "unreviewed")
         if e.get("analyst"):
-            verdict += f" by {esc(e['analyst'])}"
+            by = " by " if e.get("verdict") else " (note by "
+            verdict += f"{by}{esc(e['analyst'])}" + ("" if e.get("verdict") else ")")
         self.header.setText(
             f"<h3 style='margin:0'>{esc(e['title'])} — {esc(e['artist'])}</h3>"
             f"{esc(e['chart'])} · {esc(e.get('metric') or '')} · debut {esc(e['first_date'])} "
@@ -254,7 +256,6 @@ class DetailView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 t.setItem(i, j, item)
-        t.resizeColumnToContents(0)
         t.resizeRowsToContents()
 
     def _show_history(self, events: list[dict[str, Any]]) -> None:

@@ -52,8 +52,12 @@ class TrajectoryPlot(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(text))
             axis.setTextPen(pg.mkPen(text))
-        self.legend = item.addLegend(offset=(-10, 10), labelTextColor=text)
-        self.legend.setBrush(pg.mkBrush(pal.color(QPalette.ColorRole.Base)))
+        # Bottom right: rank 1 is at the top, where trajectories spend their best weeks.
+        # Translucent, so a curve passing under it stays visible.
+        self.legend = item.addLegend(offset=(-10, -10), labelTextColor=text)
+        legend_bg = QColor(pal.color(QPalette.ColorRole.Base))
+        legend_bg.setAlpha(170)
+        self.legend.setBrush(pg.mkBrush(legend_bg))
         # The same track on other charts (drawn under the main curve)
         self.overlays: list[pg.PlotDataItem] = []
         for i in range(MAX_OVERLAYS):
