@@ -518,6 +518,42 @@ def merge_verdicts(file: Path, db_path: Path | None) -> None:
         click.echo(line)
 
 
+@cli.command()
+@db_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Backup file (default: a dated copy in PROJECT.sqlite.backups/).")
+@friendly
+def backup(db_path: Path | None, out: Path | None) -> None:
+    """Write a consistent copy of the project (safe while it is open elsewhere)."""
+    from chartreview.store.backup import backup as make_backup
+
+    project = open_db(db_path)
+    with project:
+        made = make_backup(project, out)
+    click.echo(f"Backup written: {made}")
+
+
+@cli.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.option("--yes", is_flag=True, help="Replace the project without asking.")
+@friendly
+def restore(backup_file: Path, db_path: Path | None, yes: bool) -> None:
+    """Replace the project with a backup (the current state is backed up first)."""
+    from chartreview.store.backup import backup as make_backup
+    from chartreview.store.backup import restore as do_restore
+
+    path = db_path or default_db()
+    if not yes:
+        click.confirm(f"Replace {path} with {backup_file}?", abort=True)
+    if path.exists() and path.stat().st_size > 0:
+        with open_db(path) as project:
+            saved = make_backup(project, reason="before-restore")
+        click.echo(f"The current project was saved first: {saved}")
+    do_restore(backup_file, path)
+    click.echo(f"Restored {path} from {backup_file}.")
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="chartreview")
 

@@ -23,7 +23,10 @@ from chartreview.ingest.normalize import ImportReport, fold, primary_artist, tra
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.source import ByteCounter, Source, open_source
 from chartreview.store import writer as store_writer
-from chartreview.store.db import Project
+from chartreview.store.backup import rolling_backup
+from chartreview.store.db import Project, translate_errors
+
+LARGE_IMPORT_ROWS = 100_000
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,12 +129,25 @@ def import_file(
             report.import_id = previous
             return report
     defaults = fmt.defaults(src, opts)
+    expected = _estimate_rows(src)
+    if expected > LARGE_IMPORT_ROWS and store_writer.position_count(project) > 0:
+        rolling_backup(project, "before-import")  # a big change: keep a way back
+    with translate_errors(project.path):
+        return _import(project, path, opts, src, fmt, report, options, defaults, expected,
+                       started, on_progress, cancel)
+
+
+def _import(
+    project: Project, path: Path, opts: ImportOptions, src: Source, fmt: ChartFormat,
+    report: ImportReport, options: str, defaults: ChartDefaults, expected: int,
+    started: float, on_progress: ProgressFn | None, cancel: CancelToken | None,
+) -> ImportReport:
     counter = _HashingCounter()
     writer = store_writer.ImportWriter(project)
     writer.begin({
         "file_name": path.name, "path": str(path.resolve()), "size": src.size,
         "sha256": "", "format": fmt.NAME, "encoding": src.encoding, "options": options,
-    }, expected_rows=_estimate_rows(src))
+    }, expected_rows=expected)
     report.import_id = writer.import_id
     try:
         touched = _load(writer, src, fmt, opts, defaults, report, counter, on_progress, cancel)

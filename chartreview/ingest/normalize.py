@@ -158,11 +158,14 @@ def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Se
     Chart files repeat the same titles, artists and URLs on every chart date, so a
     200-row daily chart over a year holds a few thousand distinct strings in 73,000 rows.
     """
+    import numpy as np
     import pandas as pd
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(uniques) == 0:  # every value missing
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     done = fn(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)
-    out = pd.Series(done[codes], index=values.index, dtype="string")
+    out = pd.Series(done[np.maximum(codes, 0)], index=values.index, dtype="string")
     out[codes < 0] = pd.NA
     return out
 

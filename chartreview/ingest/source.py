@@ -22,6 +22,8 @@ from typing import IO, Literal
 from chartreview.domain import IngestError
 
 SAMPLE_BYTES = 1 << 20
+MAX_COLUMNS = 500
+MAX_HEADER_CHARS = 100_000
 FALLBACK_ENCODINGS = ("cp1252", "mac_roman", "latin-1")
 NOTE_MARKERS = ("note that", "note:")
 Kind = Literal["csv", "json", "xlsx"]
@@ -243,5 +245,11 @@ def open_source(path: Path, *, encoding: str | None = None) -> Source:
     delimiter = max(("\t", ",", ";", "|"), key=first.count)
     if first.count(delimiter) == 0:
         delimiter = ","
+    if len(first) > MAX_HEADER_CHARS:
+        raise IngestError(f"{path.name}: the header line is {len(first):,} characters long; "
+                          "that is not a chart table.")
     header = next(csv.reader([first], delimiter=delimiter))
+    if len(header) > MAX_COLUMNS:
+        raise IngestError(f"{path.name} has {len(header):,} columns; a chart table has a few "
+                          f"(at most {MAX_COLUMNS:,} are read).")
     return Source(path, size, "csv", encoding, repair, note, head, skip, delimiter, header)

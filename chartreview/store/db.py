@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,6 +46,37 @@ class Project:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's storage failures into sentences a user can act on.
+
+    Whatever was under way has been rolled back by then: the message says nothing changed.
+    """
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        msg = str(e).lower()
+        if "locked" in msg or "busy" in msg:
+            raise ProjectError(
+                f"{path.name} is busy: another chartreview window or command is writing to "
+                "it (an import?). Nothing was changed; try again when it has finished."
+            ) from e
+        if "full" in msg:
+            raise ProjectError(
+                f"The disk holding {path.name} is full. Nothing was changed; free some space "
+                "and try again."
+            ) from e
+        if "readonly" in msg or "read-only" in msg or "unable to open" in msg:
+            raise ProjectError(
+                f"{path} cannot be written (a read-only file or folder?). Nothing was changed."
+            ) from e
+        if "disk i/o" in msg:
+            raise ProjectError(f"Reading or writing {path.name} failed ({e}).") from e
+        raise
+    except sqlite3.DatabaseError as e:
+        raise ProjectError(f"{path.name} is damaged ({e}). Restore it from a backup.") from e
 
 
 def now_iso() -> str:
@@ -153,38 +186,52 @@ def open_project(path: str | Path, *, create: bool = False, readonly: bool = Fal
     elif readonly:
         raise ProjectError(f"There is no project at {path}.")
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ProjectError(f"{path} cannot be opened: its folder cannot be made "
+                               f"({e.strerror}).") from e
 
-    if readonly:
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
-            check_same_thread=False, isolation_level=None,
-        )
-    else:
-        conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
-        )
     try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a verdict the UI calls saved survives a power cut, not only a crash
-            conn.execute("PRAGMA synchronous = FULL")
-            # 64 MiB of page cache (default 2 MiB): index inserts of a bulk import and the
-            # table's sorted queries stop re-reading the same pages
-            conn.execute("PRAGMA cache_size = -65536")
-        db = Database(conn, execute_plugins=False)
-        if not readonly and version < SCHEMA_VERSION:
-            if version > 0:
-                backup_copy(path, conn, f"before-migration-v{version}")
-            migrations.apply(db)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif readonly and version < SCHEMA_VERSION:
-            raise ProjectError(f"{path} needs an upgrade; open it once without read-only mode.")
-    except sqlite3.DatabaseError as e:
-        conn.close()
-        raise ProjectError(f"{path} is damaged ({e}). Restore it from a backup.") from e
+        conn = _connect(path, readonly)
+    except sqlite3.Error as e:
+        raise ProjectError(
+            f"{path} cannot be opened ({e}); is the folder writable?") from e
+    try:
+        with translate_errors(path):
+            _prepare(conn, path, version, readonly)
     except BaseException:
         conn.close()
         raise
-    return Project(path, db)
+    return Project(path, Database(conn, execute_plugins=False))
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        return sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+            check_same_thread=False, isolation_level=None,
+        )
+    return sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, isolation_level=None
+    )
+
+
+def _prepare(conn: sqlite3.Connection, path: Path, version: int, readonly: bool) -> None:
+    """Pragmas, then migrations (after a backup copy when the project holds data)."""
+    conn.execute("PRAGMA foreign_keys = ON")
+    if readonly:
+        if version < SCHEMA_VERSION:
+            raise ProjectError(f"{path} needs an upgrade; open it once without read-only mode.")
+        return
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a verdict the UI calls saved survives a power cut, not only a crash
+    conn.execute("PRAGMA synchronous = FULL")
+    # 64 MiB of page cache (default 2 MiB): index inserts of a bulk import and the
+    # table's sorted queries stop re-reading the same pages
+    conn.execute("PRAGMA cache_size = -65536")
+    if version < SCHEMA_VERSION:
+        if version > 0:
+            backup_copy(path, conn, f"before-migration-v{version}")
+        migrations.apply(Database(conn, execute_plugins=False))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

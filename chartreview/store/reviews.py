@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chartreview.store.db import Project, now_iso
+from chartreview.store.db import Project, now_iso, translate_errors
 
 
 def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
@@ -73,7 +73,7 @@ def append_event(
     undoes: int | None = None, at: str | None = None,
 ) -> int:
     """Append one event and update the entry's current state, in one committed transaction."""
-    with project.db.atomic():
+    with translate_errors(project.path), project.db.atomic():
         exists = project.conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,))
         if exists.fetchone() is None:
             raise KeyError(entry_id)

@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
-from chartreview.store.db import Project, now_iso
+from chartreview.store.db import Project, now_iso, translate_errors
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +69,7 @@ def save_scores(project: Project, scores: pd.DataFrame, signals: pd.DataFrame, *
     ]
     new_sig = [(int(r.entry_id), r.signal, round(float(r.value), 4), float(r.contribution),
                 r.reason, r.reference) for r in signals.itertuples(index=False)]
-    with project.db.atomic():
+    with translate_errors(project.path), project.db.atomic():
         old = {r[0]: r for r in conn.execute(
             "SELECT entry_id, score, manipulation, ai, top_signal, reason FROM scores")}
         old_sig = _digest(conn.execute(

@@ -30,6 +30,10 @@ def find_import(project: Project, sha256: str, options: str) -> int | None:
     return int(row[0]) if row else None
 
 
+def position_count(project: Project) -> int:
+    return int(project.conn.execute("SELECT COALESCE(MAX(id), 0) FROM positions").fetchone()[0])
+
+
 def import_sizes(project: Project) -> set[int]:
     return {int(r[0]) for r in project.conn.execute("SELECT DISTINCT size FROM imports")}
 
