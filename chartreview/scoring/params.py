@@ -12,7 +12,8 @@ SCORING_VERSION = "1.0"
 class ScoringParams:
     # --- weights: how much a fully-fired signal adds (noisy-OR of weight x value) -------
     w_cross_chart: float = 0.92  # top of a sales chart, absent from streaming charts
-    w_regional: float = 0.55  # streamed in one region only, nowhere else
+    w_regional: float = 0.35  # streamed in one region only (alone it never flags: many
+    # organic songs chart in one country; with flat streams it points to bots)
     w_smooth: float = 0.9  # daily streams with no weekly rhythm ("bots don't sleep")
     w_debut_crash: float = 0.35  # debuts high, gone much sooner than its cohort
     w_low_volume: float = 0.35  # a top position with far less volume than usual there
