@@ -117,12 +117,13 @@ class TrajectoryPlot(pg.PlotWidget):
         self._rows = list(positions)
         self._x = np.array([to_epoch(p["date"]) for p in positions], dtype=float)
         ranks = _floats([p["rank"] for p in positions])
-        self.legend.clear()
+        self._legend_rows: list[tuple[Any, str]] = []
         self.rank_curve.setData(self._x, ranks)
         if entry is not None:
-            self.legend.addItem(self.rank_curve, self._short(entry.get("chart", "")))
+            self._legend_rows.append((self.rank_curve, self._short(entry.get("chart", ""))))
         self._show_volume(positions)
         self._show_overlays(entry, others)
+        self._update_legend()
         self._show_marks(positions, ranks, signals)
         self.cursor_line.setVisible(False)
         item.setTitle(None)
@@ -132,6 +133,23 @@ class TrajectoryPlot(pg.PlotWidget):
         self._sync_volume_box()
 
     # --- internals ---
+    def _update_legend(self) -> None:
+        """Rebuild the legend only when its curves change; renaming labels is cheap.
+
+        A pyqtgraph legend row costs a few milliseconds to build; walking the queue
+        rebuilt up to ten of them per entry (half the 50 ms budget for showing one).
+        """
+        rows = self._legend_rows
+        current = list(self.legend.items)
+        if [sample.item for sample, _ in current] == [item for item, _ in rows]:
+            for (_, label), (_, name) in zip(current, rows, strict=True):
+                if label.text != name:
+                    label.setText(name)
+            return
+        self.legend.clear()
+        for item, name in rows:
+            self.legend.addItem(item, name)
+
     @staticmethod
     def _short(chart: str) -> str:
         return chart if len(chart) <= 40 else chart[:39] + "…"
@@ -166,7 +184,7 @@ class TrajectoryPlot(pg.PlotWidget):
                 self.volume_curve.setVisible(True)
                 item.showAxis("right")
                 item.setLabel("right", name.capitalize())
-                self.legend.addItem(self.volume_curve, name.capitalize())
+                self._legend_rows.append((self.volume_curve, name.capitalize()))
                 top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
                 # Volume fills the lower part; the rank curve stays readable above it
                 self.volume_box.setYRange(0, max(top, 1.0) * 1.6, padding=0)
@@ -189,7 +207,7 @@ class TrajectoryPlot(pg.PlotWidget):
             curve.setData(np.array([to_epoch(r["date"]) for r in rows]),
                           _floats([r["rank"] for r in rows]))
             curve.setVisible(True)
-            self.legend.addItem(curve, self._short(chart))
+            self._legend_rows.append((curve, self._short(chart)))
         for curve in self.overlays[len(charts):]:
             curve.setData([], [])
             curve.setVisible(False)
