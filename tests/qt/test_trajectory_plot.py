@@ -36,7 +36,7 @@ def test_legend_follows_the_entry(qtbot) -> None:
     c = {"entry_id": 5, "chart": "Spotify Daily 100 (de, daily)"}
     plot.show_entry(c, _pos(days, [4, 4, 4], streams=True), [], [])
     assert legend(plot) == ["Spotify Daily 100 (de, daily)", "Streams"]
-    x, y = plot.rank_curve.getData()
+    _x, y = plot.rank_curve.getData()
     assert list(y) == [4, 4, 4]
     plot.show_entry(None, [], [], [])
     assert legend(plot) == []
