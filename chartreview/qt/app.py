@@ -32,11 +32,13 @@ def configure() -> None:
 
 
 def application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
         app = QApplication(["chartreview", *(argv or [])])
+        app.setWindowIcon(QIcon(str(resources.files("chartreview.qt") / "assets/chartreview.png")))
         app.setApplicationName("chartreview")
         app.setOrganizationName("chartreview")
     configure()
@@ -143,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
                 "Building the demo project (first start)…",
                 on_success=window.open_path, on_failure=failed, delay_ms=0)
     return int(app.exec())
+
+
+def gui_main() -> None:
+    """The ``chartreview-gui`` entry point (a gui-script: no console window on Windows)."""
+    sys.exit(main(sys.argv[1:]))
 
 
 if __name__ == "__main__":
