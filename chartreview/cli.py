@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,10 @@ def friendly(f: F) -> F:
             return f(*args, **kwargs)
         except ChartreviewError as e:
             click.echo(f"Error: {e}", err=True)
+            sys.exit(1)
+        except sqlite3.DatabaseError as e:  # damage found while reading a large project
+            click.echo(f"Error: the project is damaged ({e}); nothing was changed. Restore it "
+                       "from a backup with 'chartreview restore'.", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was changed by the unfinished step.", err=True)

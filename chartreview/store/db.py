@@ -111,8 +111,16 @@ def _check_header(path: Path) -> None:
         )
 
 
-def inspect(path: Path) -> tuple[int, int, list[str]]:
-    """Return (application_id, user_version, table names) read without writing anything."""
+QUICK_CHECK_MAX_BYTES = 64 << 20
+
+
+def inspect(path: Path, *, check: bool = False) -> tuple[int, int, list[str]]:
+    """Return (application_id, user_version, table names) read without writing anything.
+
+    With ``check``, a file up to 64 MiB also passes ``PRAGMA quick_check`` first (a few
+    milliseconds there); a larger one is checked as it is read, and any damage found
+    then is reported the same way by :func:`translate_errors`.
+    """
     # Without a WAL beside it, read the file as immutable: a read-only open of a WAL-mode
     # database would otherwise create -wal/-shm files next to a file we may refuse
     has_wal = Path(f"{path}-wal").exists()
@@ -125,6 +133,13 @@ def inspect(path: Path) -> tuple[int, int, list[str]]:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        if check and app_id == APPLICATION_ID and path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise ProjectError(
+                    f"{path} is damaged ({problems[0]}). The file was left untouched; "
+                    "restore it from a backup ('chartreview restore')."
+                )
         return app_id, version, tables
     except sqlite3.DatabaseError as e:
         raise ProjectError(
@@ -167,7 +182,7 @@ def open_project(path: str | Path, *, create: bool = False, readonly: bool = Fal
     version = 0
     if exists:
         _check_header(path)
-        app_id, version, tables = inspect(path)
+        app_id, version, tables = inspect(path, check=True)
         if app_id != APPLICATION_ID:
             if app_id != 0 or [t for t in tables if not t.startswith("sqlite_")]:
                 shown = ", ".join(sorted(tables)[:6]) or "none"

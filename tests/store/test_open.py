@@ -51,6 +51,18 @@ def _truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def _garbage_inside(path: Path) -> None:
+    with open_project(path, create=True) as p:
+        p.conn.executemany("INSERT INTO charts (name, region, frequency, metric) "
+                           "VALUES (?, 'us', 'weekly', 'sales')",
+                           [(f"chart {i} " + "x" * 200,) for i in range(400)])
+        p.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = p.conn.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    data[page * 3: page * 5] = b"\xff" * (2 * page)  # a disk sector gone bad inside
+    path.write_bytes(bytes(data))
+
+
 def _newer(path: Path) -> None:
     with open_project(path, create=True) as p:
         p.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
@@ -59,7 +71,7 @@ def _newer(path: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [(_foreign, "another application"), (_random, "not a SQLite database"),
-     (_truncated, "damaged"), (_newer, "newer chartreview")],
+     (_truncated, "damaged"), (_garbage_inside, "damaged"), (_newer, "newer chartreview")],
 )
 def test_refused_and_left_untouched(tmp_path, make, message) -> None:
     path = tmp_path / "project.sqlite"
