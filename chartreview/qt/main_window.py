@@ -37,7 +37,6 @@ from chartreview.qt.models.entry_table import COLUMN_BY_KEY, EntryTableModel, Sc
 from chartreview.qt.views.detail_view import DetailView
 from chartreview.qt.views.filter_bar import FilterBar
 from chartreview.review import audit
-from chartreview.review.keymap import keymap
 from chartreview.review.session import ReviewSession
 from chartreview.store import queries
 from chartreview.store.db import Project, open_project
@@ -489,9 +488,10 @@ class MainWindow(QMainWindow):
         module.ExportDialog(self.project.path, self).exec()
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{', '.join(k.keys)}</b></td><td>{k.description}</td></tr>"
-                       for k in keymap(self.settings.keymap).values())
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{rows}</table>")
+        """Show and change the review keys (saved in the settings, applied at once)."""
+        from chartreview.qt.views.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self.settings, self.review_actions, self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About chartreview",

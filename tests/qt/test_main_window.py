@@ -212,3 +212,29 @@ def test_layout_and_recent_projects_persist(qtbot, window, demo_path: Path, sett
     got = again.splitter.sizes()
     assert abs(got[0] / sum(got) - sizes[0] / sum(sizes)) < 0.02
     assert again.table.columnWidth(COLUMN_BY_KEY["title"]) == 333
+
+
+def test_shortcuts_can_be_remapped_and_are_saved(window, qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from chartreview import config
+    from chartreview.qt.views.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog(window.settings, window.review_actions, window)
+    qtbot.addWidget(dialog)
+    dialog.edits["suspicious"].setKeySequence(QKeySequence("X"))
+    dialog.edits["human"].setKeySequence(QKeySequence("X"))
+    dialog.accept()  # refused: X would do two things
+    assert "used by both" in dialog.problem.text()
+    dialog.edits["human"].setKeySequence(QKeySequence("H"))
+    dialog.accept()
+    assert config.load().keymap == {"suspicious": "X"}
+    assert window.review_actions["suspicious"].shortcut().toString() == "X"
+    assert window.review_actions["next"].shortcuts()[1].toString() == "Down"
+    dialog = ShortcutsDialog(window.settings, window.review_actions, window)
+    qtbot.addWidget(dialog)
+    assert dialog.edits["suspicious"].keySequence().toString() == "X"
+    dialog.restore_defaults()
+    dialog.accept()
+    assert config.load().keymap == {}
+    assert window.review_actions["suspicious"].shortcut().toString() == "S"
