@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from chartreview import __version__, config, paths
-from chartreview.domain import METRICS, ChartreviewError, Progress
+from chartreview.domain import METRICS, ChartreviewError, Progress, plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -290,7 +290,7 @@ def show(entry_id: int, db_path: Path | None) -> None:
     click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
     click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
     click.echo(f"  debut {e['first_date']} at No. {e['debut_rank']}, peak No. {e['peak']}, "
-               f"{e['weeks']} positions, last {e['last_date']}")
+               f"{plural(e['weeks'], 'position')}, last {e['last_date']}")
     if e["score"] is not None:
         click.echo(f"  score {e['score']:.0f} (manipulation {e['manipulation']:.0f}, "
                    f"AI act {e['ai']:.0f})")

@@ -109,3 +109,8 @@ def infer_metric(chart_name: str) -> Metric:
     if "stream" in n or "top 200" in n or "top200" in n or "spotify" in n:
         return "streams"
     return "composite"  # Hot 100, Billboard 200, "Hot ... Songs" and unknown charts
+
+
+def plural(n: object, word: str) -> str:
+    """``1 position``, ``2 positions`` (``n`` as shown, e.g. already formatted)."""
+    return f"{n} {word}" + ("" if str(n) == "1" else "s")

@@ -40,6 +40,8 @@ def application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
         app = QApplication(["chartreview", *(argv or [])])
         app.setWindowIcon(QIcon(str(resources.files("chartreview.qt") / "assets/chartreview.png")))
         app.setApplicationName("chartreview")
+        # Wayland matches the window to its menu entry (and icon) by this id
+        app.setDesktopFileName("io.github.chartreview.ChartReview")
         app.setOrganizationName("chartreview")
     configure()
     return app

@@ -17,7 +17,7 @@ from string import Template
 from typing import Any, Literal
 
 from chartreview import __version__
-from chartreview.domain import CancelToken, Progress, ProgressFn
+from chartreview.domain import CancelToken, Progress, ProgressFn, plural
 from chartreview.report.collect import ReportData
 from chartreview.report.safe import atomic_path
 from chartreview.report.summary import VERDICT_ORDER, summarise, verdict_of
@@ -144,7 +144,7 @@ class _Builder:
         facts = [
             ("Chart", esc(e["chart"])),
             ("Run", f"debut {esc(e['first_date'])} at No. {esc(e['debut_rank'])}, peak No. "
-                    f"{esc(e['peak'])}, {esc(e['weeks'])} positions, last "
+                    f"{esc(e['peak'])}, {esc(plural(e['weeks'], 'position'))}, last "
                     f"{esc(e['last_date'])}"),
             ("Score", "not scored" if e["score"] is None else
              f"{_num(e['score'])} (manipulation {_num(e['manipulation'])}, "

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chartreview.domain import plural
 from chartreview.qt.models.entry_table import VERDICT_TEXT, signal_label
 from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot
 
@@ -233,7 +234,8 @@ class DetailView(QWidget):
         self.header.setText(
             f"<h3 style='margin:0'>{esc(e['title'])} — {esc(e['artist'])}</h3>"
             f"{esc(e['chart'])} · {esc(e.get('metric') or '')} · debut {esc(e['first_date'])} "
-            f"at No. {e['debut_rank']} · peak No. {e['peak']} · {e['weeks']} positions<br>"
+            f"at No. {e['debut_rank']} · peak No. {e['peak']} · "
+            f"{plural(e['weeks'], 'position')}<br>"
             f"{' · '.join(parts)} · verdict: <b>{verdict}</b>")
         self.reason.setText(e.get("reason") or "")
 
