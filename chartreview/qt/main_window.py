@@ -323,7 +323,22 @@ class MainWindow(QMainWindow):
             return
         self.detail.show_entry(e, queries.positions(p, entry_id),
                                queries.track_positions(p, e["track_id"]),
-                               queries.signals(p, entry_id), queries.events(p, entry_id))
+                               queries.signals(p, entry_id), queries.events(p, entry_id),
+                               self._cohort(e))
+
+    def _cohort(self, e: dict[str, Any]) -> tuple[Any, int, str] | None:
+        """The typical path of entries that debuted near this one on its chart."""
+        from chartreview.scoring.features import typical_path
+
+        assert self.project is not None
+        rows, (lo, hi) = queries.cohort_positions(self.project, e["entry_id"])
+        period = 1 if e.get("frequency") == "daily" else 7
+        span = (int(e.get("weeks") or 1) + 8) * 2  # periods the plot can show, with air
+        path = typical_path(rows, period, max_step=span)
+        if len(path) < 2:
+            return None
+        n = len({r[0] for r in rows})
+        return path, period, f"Typical path: {n} debuts at No. {lo}-{hi}"
 
     def next_entry(self) -> None:
         if self.session is not None:

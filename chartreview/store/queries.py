@@ -35,7 +35,8 @@ DESCENDING_BY_DEFAULT = {"score", "manipulation", "ai", "weeks", "debut", "first
 ENTRY_COLUMNS = """
     e.id AS entry_id, c.id AS chart_id,
     c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart,
-    c.metric AS metric, t.title AS title, t.artist_credit AS artist, a.name AS lead_artist,
+    c.metric AS metric, c.frequency AS frequency, t.title AS title,
+    t.artist_credit AS artist, a.name AS lead_artist,
     a.id AS artist_id, e.track_id AS track_id, e.first_date AS first_date,
     e.last_date AS last_date, e.debut_rank AS debut_rank, e.peak_rank AS peak, e.weeks AS weeks,
     s.score AS score, s.manipulation AS manipulation, s.ai AS ai, s.top_signal AS top_signal,
@@ -264,3 +265,32 @@ def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
             "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
             f"WHERE ev.entry_id IN ({marks})", chunk)
     return sorted(out, key=lambda r: r["event_id"])
+
+
+def cohort_positions(
+    project: Project, entry_id: int, *, limit: int = 300
+) -> tuple[list[tuple[int, int, int]], tuple[int, int]]:
+    """Positions of the entry's cohort: the same chart, a debut in the same tenth of it.
+
+    Returns ``(entry_id, days since that entry's debut, rank)`` rows of up to ``limit``
+    most recent cohort entries (this one left out), and the debut-rank band used.
+    """
+    me = project.conn.execute(
+        "SELECT chart_id, debut_rank FROM entries WHERE id = ?", (entry_id,)).fetchone()
+    if me is None or me[1] is None:
+        return [], (0, 0)
+    chart_id, debut = me
+    size = project.conn.execute(
+        "SELECT MAX(peak_rank), MAX(debut_rank) FROM entries WHERE chart_id = ?", (chart_id,)
+    ).fetchone()
+    size = max(v or 0 for v in size) or debut
+    tenth = max(1, size // 10)
+    lo = (debut - 1) // tenth * tenth + 1
+    hi = lo + tenth - 1
+    rows = project.conn.execute(
+        "WITH cohort AS (SELECT id, first_date FROM entries WHERE chart_id = ? AND id != ? "
+        "AND debut_rank BETWEEN ? AND ? ORDER BY first_date DESC LIMIT ?) "
+        "SELECT p.entry_id, CAST(julianday(p.date) - julianday(c.first_date) AS INTEGER), "
+        "p.rank FROM positions p JOIN cohort c ON c.id = p.entry_id",
+        (chart_id, entry_id, lo, hi, limit)).fetchall()
+    return rows, (lo, hi)

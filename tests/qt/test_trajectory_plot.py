@@ -40,3 +40,21 @@ def test_legend_follows_the_entry(qtbot) -> None:
     assert list(y) == [4, 4, 4]
     plot.show_entry(None, [], [], [])
     assert legend(plot) == []
+
+
+def test_cohort_band_under_the_entry(qtbot) -> None:
+    from chartreview.scoring.features import typical_path
+
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    days = ["2024-01-06", "2024-01-13", "2024-01-20"]
+    rows = [(e, 7 * w, 20 + w * 5 + e) for e in range(6) for w in range(3)]
+    cohort = (typical_path(rows, 7), 7, "Typical path: 6 debuts at No. 11-20")
+    entry = {"entry_id": 1, "chart": "Hot 100 (us, weekly)", "first_date": days[0]}
+    plot.show_entry(entry, _pos(days, [15, 5, 1]), [], [], cohort)
+    assert plot.cohort_band.isVisible()
+    assert legend(plot) == ["Hot 100 (us, weekly)", "Typical path: 6 debuts at No. 11-20"]
+    _x, median = plot.cohort_median.getData()
+    assert list(median) == [22.5, 27.5, 32.5]  # the cohort fell while this one climbed
+    plot.show_entry(entry, _pos(days, [15, 5, 1]), [], [], None)
+    assert not plot.cohort_band.isVisible() and len(legend(plot)) == 1

@@ -173,9 +173,9 @@ class DetailView(QWidget):
     # --- public API ---
     def show_entry(self, entry: dict[str, Any] | None, positions: list[dict[str, Any]],
                    others: list[dict[str, Any]], signals: list[dict[str, Any]],
-                   events: list[dict[str, Any]]) -> None:
+                   events: list[dict[str, Any]], cohort: Any = None) -> None:
         self.entry = entry
-        self.plot.show_entry(entry, positions, others, signals)
+        self.plot.show_entry(entry, positions, others, signals, cohort)
         self._show_header(entry)
         self._show_signals(signals)
         self._show_history(events)

@@ -68,6 +68,20 @@ class TrajectoryPlot(pg.PlotWidget):
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
+        # The cohort's typical path: quartile band and median since the same debut
+        band_color = QColor(accent)  # a tint of the entry's colour, apart from the grey volume
+        band_color.setAlpha(22)
+        self.cohort_low = pg.PlotDataItem(pen=pg.mkPen(None))
+        self.cohort_high = pg.PlotDataItem(pen=pg.mkPen(None))
+        self.cohort_band = pg.FillBetweenItem(self.cohort_low, self.cohort_high,
+                                              brush=pg.mkBrush(band_color))
+        median_color = QColor(text)
+        median_color.setAlpha(120)
+        self.cohort_median = pg.PlotDataItem(
+            pen=pg.mkPen(median_color, width=1, style=Qt.PenStyle.DotLine))
+        for part in (self.cohort_low, self.cohort_high, self.cohort_band, self.cohort_median):
+            part.setZValue(-20)
+            item.addItem(part)
         self.rank_curve = pg.PlotDataItem(
             pen=pg.mkPen(accent, width=2.5), symbol="o", symbolSize=6,
             symbolBrush=accent, symbolPen=None)
@@ -110,7 +124,8 @@ class TrajectoryPlot(pg.PlotWidget):
 
     # --- public API ---
     def show_entry(self, entry: dict[str, Any] | None, positions: Sequence[dict[str, Any]],
-                   others: Sequence[dict[str, Any]], signals: Sequence[dict[str, Any]]) -> None:
+                   others: Sequence[dict[str, Any]], signals: Sequence[dict[str, Any]],
+                   cohort: Any = None) -> None:
         """Show one entry: its positions, the track's positions on other charts
         (``queries.track_positions`` rows of other entries) and its signals."""
         item = self.getPlotItem()
@@ -123,6 +138,7 @@ class TrajectoryPlot(pg.PlotWidget):
             self._legend_rows.append((self.rank_curve, self._short(entry.get("chart", ""))))
         self._show_volume(positions)
         self._show_overlays(entry, others)
+        self._show_cohort(entry, cohort)
         self._update_legend()
         self._show_marks(positions, ranks, signals)
         self.cursor_line.setVisible(False)
@@ -131,6 +147,28 @@ class TrajectoryPlot(pg.PlotWidget):
             item.setTitle("No entry selected" if entry is None else "No positions")
         self._fit(ranks)
         self._sync_volume_box()
+
+    def _show_cohort(self, entry: dict[str, Any] | None, cohort: Any) -> None:
+        """Lay the cohort's typical path (``features.typical_path``) under the entry.
+
+        ``cohort`` is (path frame, period in days, legend label). The band spans the
+        middle half of the cohort's ranks each period after the same debut; the dotted
+        line is their median.
+        """
+        parts = (self.cohort_low, self.cohort_high, self.cohort_median)
+        if cohort is None or entry is None or len(cohort[0]) < 2:
+            for p in parts:
+                p.setData([], [])
+            self.cohort_band.setVisible(False)
+            return
+        path, period_days, label = cohort
+        x = (to_epoch(entry["first_date"])
+             + path["step"].to_numpy(dtype=float) * period_days * DAY_S)
+        self.cohort_low.setData(x, path["p25"].to_numpy(dtype=float))
+        self.cohort_high.setData(x, path["p75"].to_numpy(dtype=float))
+        self.cohort_median.setData(x, path["p50"].to_numpy(dtype=float))
+        self.cohort_band.setVisible(True)
+        self._legend_rows.append((self.cohort_median, label))
 
     # --- internals ---
     def _update_legend(self) -> None:
