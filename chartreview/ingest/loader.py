@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,45 +30,6 @@ LARGE_IMPORT_ROWS = 100_000
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class _HashingCounter(ByteCounter):
-    """Counts and hashes the bytes as the reader consumes them (one pass over the file)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sha = hashlib.sha256()
-
-    def wrap(self, raw):  # type: ignore[no-untyped-def]
-        inner = super().wrap(raw)
-        sha = self.sha
-        read = inner.read
-
-        class Hashing:
-            def __getattr__(self, name: str) -> Any:
-                return getattr(inner, name)
-
-            def read(self, n: int = -1) -> bytes:
-                b = read(n)
-                sha.update(b)
-                return b
-
-            def read1(self, n: int = -1) -> bytes:
-                b = inner.read1(n)
-                sha.update(b)
-                return b
-
-            def readinto(self, b: bytearray) -> int:
-                n = inner.readinto(b)
-                sha.update(memoryview(b)[:n])
-                return n
-
-            def readable(self) -> bool:
-                return True
-
-            closed = property(lambda self: inner.closed)
-
-        return Hashing()
 
 
 def file_sha256(path: Path) -> str:
@@ -142,7 +103,7 @@ def _import(
     report: ImportReport, options: str, defaults: ChartDefaults, expected: int,
     started: float, on_progress: ProgressFn | None, cancel: CancelToken | None,
 ) -> ImportReport:
-    counter = _HashingCounter()
+    counter = ByteCounter(hashlib.sha256())
     writer = store_writer.ImportWriter(project)
     writer.begin({
         "file_name": path.name, "path": str(path.resolve()), "size": src.size,
@@ -165,7 +126,8 @@ def _import(
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
         writer.refresh_entries(touched)
-        sha = counter.sha.hexdigest()
+        # Readers that stream the file hashed all of it on the way; others (XLSX) did not
+        sha = counter.hasher.hexdigest() if counter.hashed == src.size else file_sha256(path)
         if store_writer.find_import(project, sha, options) is not None:
             # Same content and options, seen under another size check: nothing to add
             writer.rollback()

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from chartreview.domain import IngestError
 
@@ -94,10 +94,16 @@ class Source:
 
 
 class ByteCounter:
-    """Counts bytes read from a file, for progress reporting."""
+    """Counts (and, given a hash object, hashes) the bytes read from a file.
 
-    def __init__(self) -> None:
-        self.read = 0
+    The count drives progress; the hash identifies the file's content for the re-import
+    check without a second pass over a file of gigabytes.
+    """
+
+    def __init__(self, hasher: Any = None) -> None:
+        self.read = 0  # may be set by a reader that reports its own progress
+        self.hasher = hasher
+        self.hashed = 0  # bytes really read through the stream (and hashed)
 
     def wrap(self, raw: IO[bytes]) -> IO[bytes]:
         counter = self
@@ -109,6 +115,9 @@ class ByteCounter:
             def readinto(self, b: bytearray) -> int:  # type: ignore[override]
                 n = raw.readinto(b)  # type: ignore[attr-defined]
                 counter.read += n or 0
+                if counter.hasher is not None and n:
+                    counter.hasher.update(memoryview(b)[:n])
+                    counter.hashed += n
                 return n  # type: ignore[no-any-return]
 
             def close(self) -> None:

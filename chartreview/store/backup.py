@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from chartreview.domain import ProjectError
-from chartreview.store.db import Project, open_project, translate_errors
+from chartreview.store.db import Project, copy_database, open_project, translate_errors
 
 KEEP_AUTOMATIC = 3
 
@@ -29,15 +29,7 @@ def backup(project: Project, dest: Path | None = None, *, reason: str = "manual"
     if dest.resolve() == project.path.resolve():
         raise ProjectError("A backup cannot overwrite the project itself.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.partial")
-    with translate_errors(dest):
-        target = sqlite3.connect(tmp)
-        try:
-            project.conn.backup(target)
-        finally:
-            target.close()
-    tmp.replace(dest)
-    return dest
+    return copy_database(project.conn, dest)
 
 
 def rolling_backup(project: Project, reason: str) -> Path:

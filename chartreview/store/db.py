@@ -149,16 +149,24 @@ def inspect(path: Path, *, check: bool = False) -> tuple[int, int, list[str]]:
         conn.close()
 
 
+def copy_database(conn: sqlite3.Connection, dest: Path) -> Path:
+    """A consistent copy with SQLite's online backup API, written whole or not at all."""
+    tmp = dest.with_name(f".{dest.name}.partial")
+    with translate_errors(dest):
+        target = sqlite3.connect(tmp)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    tmp.replace(dest)
+    return dest
+
+
 def backup_copy(project_path: Path, conn: sqlite3.Connection, reason: str) -> Path:
-    """Write a consistent copy next to the project with SQLite's online backup API."""
+    """The copy written next to a project before a migration changes it."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = project_path.with_name(f"{project_path.stem}.{reason}-{stamp}.bak.sqlite")
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target
+    return copy_database(
+        conn, project_path.with_name(f"{project_path.stem}.{reason}-{stamp}.bak.sqlite"))
 
 
 def open_project(path: str | Path, *, create: bool = False, readonly: bool = False) -> Project:

@@ -159,3 +159,21 @@ def test_entries_span_charts_and_keep_stats(project, shared) -> None:
         "SELECT e.first_date, e.last_date, e.debut_rank, e.peak_rank, e.weeks FROM entries e "
         "JOIN tracks t ON t.id = e.track_id WHERE t.title = 'Despacito'").fetchone()
     assert row == ("2017-02-04", "2018-01-20", 88, 1, 51)  # checked against the CSV
+
+
+def test_two_different_workbooks_with_the_same_options_both_import(project, tmp_path) -> None:
+    import openpyxl
+
+    mapping = {"rank": "Pos", "title": "Song", "artist": "Act", "date": "Week"}
+    for week, song in (("2021-03-06", "First"), ("2021-03-13", "Second")):
+        wb = openpyxl.Workbook()
+        wb.active.append(["Pos", "Song", "Act", "Week"])
+        wb.active.append([1, song, "Someone", week])
+        wb.save(tmp_path / f"{song}.xlsx")
+        report = import_file(project, tmp_path / f"{song}.xlsx",
+                             ImportOptions(chart="Radio", mapping=mapping))
+        assert not report.already_imported and report.rows_imported == 1
+    again = import_file(project, tmp_path / "First.xlsx",
+                        ImportOptions(chart="Radio", mapping=mapping))
+    assert again.already_imported
+    assert count(project, "positions") == 2
