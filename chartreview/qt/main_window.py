@@ -72,6 +72,9 @@ class ScoreDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
+# How far after the debut the cohort band reaches: (weekly, daily) charts
+COHORT_HORIZON_DAYS = (7 * 78, 365)
+
 class MainWindow(QMainWindow):
     changes_applied = Signal(object, object)  # ChangeSet, initiator
     project_opened = Signal(object)  # Project
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
         self.session: ReviewSession | None = None
         self._syncing = False
         self.import_dialog: Any = None
+        # (chart, debut band) -> typical path, for the plot's cohort band
+        self._cohorts: dict[tuple[int, int, int], Any] = {}
         self.setWindowTitle("chartreview")
 
         self.model = EntryTableModel(None, self)
@@ -239,6 +244,7 @@ class MainWindow(QMainWindow):
         return True
 
     def set_project(self, project: Project) -> None:
+        self._cohorts.clear()
         self.save_edits()
         if self.project is not None:
             self.project.close()
@@ -272,6 +278,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none yet)").setEnabled(False)
 
     def refresh(self) -> None:
+        self._cohorts.clear()  # new data: the typical paths change
         if self.project is not None:
             self.filter_bar.set_charts(queries.charts(self.project))
             self.model.requery()
@@ -327,19 +334,26 @@ class MainWindow(QMainWindow):
                                self._cohort(e))
 
     def _cohort(self, e: dict[str, Any]) -> tuple[Any, int, str] | None:
-        """The typical path of entries that debuted near this one on its chart."""
+        """The typical path of entries that debuted near this one on its chart.
+
+        The same for every entry of a chart's tenth, so it is kept until the data changes.
+        """
         from chartreview.scoring.features import typical_path
 
         assert self.project is not None
-        rows, (lo, hi) = queries.cohort_positions(self.project, e["entry_id"])
-        period = 1 if e.get("frequency") == "daily" else 7
-        span = (int(e.get("weeks") or 1) + 8) * 2  # periods the plot can show, with air
-        path = typical_path(rows, period, max_step=span)
-        if len(path) < 2:
+        key = queries.cohort_of(self.project, e["entry_id"])
+        if key is None:
             return None
-        n = len({r[0] for r in rows})
-        return path, period, f"Typical path: {n} debuts at No. {lo}-{hi}"
-
+        if key not in self._cohorts:
+            period = 1 if e.get("frequency") == "daily" else 7
+            horizon = COHORT_HORIZON_DAYS[e.get("frequency") == "daily"]
+            rows = queries.cohort_positions(self.project, *key, max_days=horizon)
+            path = typical_path(rows, period)
+            n = len({r[0] for r in rows})
+            self._cohorts[key] = (None if len(path) < 2 else
+                                  (path, period, f"Typical path: {n} debuts at No. "
+                                                 f"{key[1]}-{key[2]}"))
+        return self._cohorts[key]
     def next_entry(self) -> None:
         if self.session is not None:
             self.select(self.session.next())

@@ -267,30 +267,31 @@ def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: r["event_id"])
 
 
-def cohort_positions(
-    project: Project, entry_id: int, *, limit: int = 300
-) -> tuple[list[tuple[int, int, int]], tuple[int, int]]:
-    """Positions of the entry's cohort: the same chart, a debut in the same tenth of it.
-
-    Returns ``(entry_id, days since that entry's debut, rank)`` rows of up to ``limit``
-    most recent cohort entries (this one left out), and the debut-rank band used.
-    """
+def cohort_of(project: Project, entry_id: int) -> tuple[int, int, int] | None:
+    """(chart id, lowest, highest debut rank) of the tenth of its chart the entry debuted in."""
     me = project.conn.execute(
         "SELECT chart_id, debut_rank FROM entries WHERE id = ?", (entry_id,)).fetchone()
     if me is None or me[1] is None:
-        return [], (0, 0)
+        return None
     chart_id, debut = me
     size = project.conn.execute(
         "SELECT MAX(peak_rank), MAX(debut_rank) FROM entries WHERE chart_id = ?", (chart_id,)
     ).fetchone()
-    size = max(v or 0 for v in size) or debut
-    tenth = max(1, size // 10)
+    tenth = max(1, (max(v or 0 for v in size) or debut) // 10)
     lo = (debut - 1) // tenth * tenth + 1
-    hi = lo + tenth - 1
-    rows = project.conn.execute(
-        "WITH cohort AS (SELECT id, first_date FROM entries WHERE chart_id = ? AND id != ? "
+    return chart_id, lo, lo + tenth - 1
+
+
+def cohort_positions(
+    project: Project, chart_id: int, lo: int, hi: int, *, limit: int = 200,
+    max_days: int = 3650,
+) -> list[tuple[int, int, int]]:
+    """``(entry_id, days since its debut, rank)`` of the ``limit`` most recent entries
+    of a chart that debuted between ranks ``lo`` and ``hi``, up to ``max_days`` in."""
+    return project.conn.execute(
+        "WITH cohort AS (SELECT id, first_date FROM entries WHERE chart_id = ? "
         "AND debut_rank BETWEEN ? AND ? ORDER BY first_date DESC LIMIT ?) "
         "SELECT p.entry_id, CAST(julianday(p.date) - julianday(c.first_date) AS INTEGER), "
-        "p.rank FROM positions p JOIN cohort c ON c.id = p.entry_id",
-        (chart_id, entry_id, lo, hi, limit)).fetchall()
-    return rows, (lo, hi)
+        "p.rank FROM positions p JOIN cohort c ON c.id = p.entry_id "
+        "WHERE p.date <= date(c.first_date, '+' || ? || ' days')",
+        (chart_id, lo, hi, limit, max_days)).fetchall()
