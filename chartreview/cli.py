@@ -244,9 +244,11 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
     elif out_format == "csv":
         import csv
 
+        from chartreview.report.safe import escape_cell  # a spreadsheet may open this too
+
         w = csv.DictWriter(sys.stdout, fieldnames=ENTRY_FIELDS)
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: escape_cell(v) for k, v in r.items()} for r in rows)
     else:
         _print_table(rows)
 

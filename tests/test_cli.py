@@ -104,3 +104,16 @@ def test_label_and_undo(shared: Path, tmp_path: Path) -> None:
     assert code == 0 and "unreviewed" in out
     code, _, err = run("label", "1", "--db", db, "--undo", "--analyst", "ana")
     assert code == 1 and "nothing left to undo" in err
+
+
+def test_entries_csv_neutralises_formulas(tmp_path: Path) -> None:
+    src = tmp_path / "hot100_formula.csv"
+    src.write_text("chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart\n"
+                   '2020-01-04,1,"=HYPERLINK(""http://x"",""click"")",@Act,,1,1\n')
+    db = str(tmp_path / "p.sqlite")
+    assert run("import", str(src), "--db", db)[0] == 0
+    code, out, _ = run("entries", "--db", db, "--format", "csv")
+    assert code == 0
+    row = out.splitlines()[1]
+    assert "'=HYPERLINK" in row and ",'@Act," in row
+    assert ",=HYPERLINK" not in row
