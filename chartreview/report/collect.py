@@ -6,7 +6,6 @@ a :class:`ReportData` built here, so the formats always agree on what was export
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from chartreview.domain import CancelToken, ChartreviewError, Progress, Progress
 from chartreview.store import queries, reviews
 from chartreview.store import scores as store_scores
 from chartreview.store.db import Project, now_iso
+from chartreview.store.reviews import decode_tags
 
 FORMATS = ("csv", "xlsx", "json", "html", "pdf")
 PAPERS = ("a4", "letter")
@@ -117,16 +117,6 @@ def entry_filter(project: Project, opts: ExportOptions) -> queries.EntryFilter:
         analyst=opts.analyst)
 
 
-def _tags(text: str | None) -> list[str]:
-    if not text:
-        return []
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return [text]
-    return [str(t) for t in value] if isinstance(value, list) else [str(value)]
-
-
 def collect(
     project: Project, opts: ExportOptions, *, on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
@@ -152,12 +142,12 @@ def collect(
             on_progress(Progress(min(start + 500, len(ids)), total, "Reading entries"))
     events = queries.events_for(project, ids)
     for ev in events:
-        ev["tags"] = _tags(ev["tags"])
+        ev["tags"] = decode_tags(ev["tags"])
     by_entry: dict[int, list[int]] = {}
     for ev in events:
         by_entry.setdefault(ev["entry_id"], []).append(ev["event_id"])
     for r in rows:
-        r["tags"] = _tags(r["tags"])
+        r["tags"] = decode_tags(r["tags"])
         r["signals"] = sigs.get(r["entry_id"], [])
         r["event_ids"] = by_entry.get(r["entry_id"], [])
     run = store_scores.last_run(project)

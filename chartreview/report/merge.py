@@ -22,6 +22,7 @@ from chartreview.report.export import EVENT_COLUMNS, TAG_SEP, events_csv_path
 from chartreview.report.safe import unescape_cell
 from chartreview.store import queries, reviews
 from chartreview.store.db import Project
+from chartreview.store.reviews import decode_tags
 
 EventKey = tuple[Any, ...]
 
@@ -80,10 +81,8 @@ def _int(v: Any) -> int | None:
 def _tags(v: Any) -> tuple[str, ...]:
     if v in (None, ""):
         return ()
-    if isinstance(v, list):
-        return tuple(sorted(str(t) for t in v))
-    if isinstance(v, str) and v.startswith("["):
-        return tuple(sorted(json.loads(v)))
+    if isinstance(v, list) or (isinstance(v, str) and v.startswith("[")):
+        return tuple(sorted(decode_tags(v)))  # as stored, or JSON from a JSON export
     return tuple(sorted(t.strip() for t in str(v).split(TAG_SEP.strip()) if t.strip()))
 
 

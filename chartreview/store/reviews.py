@@ -13,6 +13,22 @@ from typing import Any
 from chartreview.store.db import Project, now_iso, translate_errors
 
 
+def decode_tags(raw: Any) -> list[str]:
+    """The tags as stored by :func:`append_event` (a JSON list), as a list of strings.
+
+    Also takes a list as is, and a plain comma-separated string from older data.
+    """
+    if not raw:
+        return []
+    if isinstance(raw, list):
+        return [str(t) for t in raw]
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        return [t.strip() for t in str(raw).split(",") if t.strip()]
+    return [str(t) for t in value] if isinstance(value, list) else [str(value)]
+
+
 def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
     """Fold an entry's events into its current state (undone events skipped)."""
     undone: set[int] = set()

@@ -8,7 +8,6 @@ so what the analyst sees is always what the database holds.
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 from chartreview.domain import plural
 from chartreview.qt.models.entry_table import VERDICT_TEXT, signal_label
 from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot
+from chartreview.store.reviews import decode_tags
 
 CONFIDENCE = ("–", "1 · a hunch", "2 · likely", "3 · very likely", "4 · certain")
 VERDICTS = (("suspicious", "Suspicious", "S"), ("ai", "AI act", "A"), ("human", "Human", "H"))
@@ -46,18 +46,6 @@ def _table(headers: list[str]) -> QTableWidget:
     t.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the review keys on the window
     t.horizontalHeader().setStretchLastSection(True)
     return t
-
-
-def _tags(raw: Any) -> list[str]:
-    if not raw:
-        return []
-    if isinstance(raw, list):
-        return [str(t) for t in raw]
-    try:
-        value = json.loads(raw)
-    except (TypeError, ValueError):
-        return [t.strip() for t in str(raw).split(",") if t.strip()]
-    return [str(t) for t in value] if isinstance(value, list) else [str(value)]
 
 
 class DetailView(QWidget):
@@ -187,7 +175,7 @@ class DetailView(QWidget):
         for value, b in self.verdict_buttons.items():
             b.setChecked(value == verdict)
         note = (entry or {}).get("note") or ""
-        tags = _tags((entry or {}).get("tags"))
+        tags = decode_tags((entry or {}).get("tags"))
         confidence = (entry or {}).get("confidence")
         self._loaded = (note, tags, confidence)
         self.note_edit.setPlainText(note)
@@ -273,7 +261,7 @@ class DetailView(QWidget):
             elif kind == "note":
                 what = f"note: {ev.get('note') or '(cleared)'}"
             elif kind == "tags":
-                what = "tags: " + (", ".join(_tags(ev.get("tags"))) or "(none)")
+                what = "tags: " + (", ".join(decode_tags(ev.get("tags"))) or "(none)")
                 if ev.get("confidence"):
                     what += f", confidence {ev['confidence']}"
             elif kind == "undo":
