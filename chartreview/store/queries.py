@@ -187,12 +187,8 @@ def track_positions(project: Project, track_id: int) -> list[dict[str, Any]]:
 
 
 def signals(project: Project, entry_id: int) -> list[dict[str, Any]]:
-    return _rows(
-        project,
-        "SELECT signal, value, contribution, reason, reference FROM signals "
-        "WHERE entry_id = ? ORDER BY contribution DESC, signal",
-        [entry_id],
-    )
+    """One entry's signals, strongest first."""
+    return signals_for(project, [entry_id]).get(entry_id, [])
 
 
 def events(project: Project, entry_id: int | None = None) -> list[dict[str, Any]]:
