@@ -48,12 +48,10 @@ def application(argv: list[str] | None = None):  # type: ignore[no-untyped-def]
 
 
 def score_quietly(project, on_progress=None, cancel=None) -> str:  # type: ignore[no-untyped-def]
-    """Score a project if the scoring engine is installed; '' when it is not."""
-    try:
-        from chartreview.scoring.params import ScoringParams
-        from chartreview.scoring.run import score_project
-    except ImportError:
-        return ""
+    """Score a project with the user's settings; return the run's one-line summary."""
+    from chartreview.scoring.params import ScoringParams
+    from chartreview.scoring.run import score_project
+
     params = ScoringParams.from_dict(config.load().scoring)
     return str(score_project(project, params, on_progress=on_progress, cancel=cancel).summary())
 
@@ -108,7 +106,7 @@ def self_test() -> int:
         print("self-test FAILED: the window shows no entries", file=sys.stderr)
         return 1
     print(f"self-test ok: {report.rows_imported} positions, {rows} entries"
-          f"{', ' + scored if scored else ''} ({time.perf_counter() - started:.1f} s)")
+          f", {scored} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 

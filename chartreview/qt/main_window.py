@@ -8,7 +8,6 @@ refreshes only the rows, panel and counters that it names, and re-emits it on
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,6 @@ from chartreview.review.session import ReviewSession
 from chartreview.store import queries
 from chartreview.store.db import Project, open_project
 
-EXPORT_MODULE = "chartreview.qt.views.export_dialog"
 DEFAULT_WIDTHS = {"chart": 160, "title": 150, "artist": 120, "first_date": 84, "peak": 44,
                   "weeks": 52, "score": 58, "top_signal": 110, "verdict": 76, "analyst": 70}
 
@@ -160,7 +158,6 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.export_action = file_menu.addAction("&Export report…", self.show_export)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.setEnabled(importlib.util.find_spec(EXPORT_MODULE) is not None)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -509,12 +506,9 @@ class MainWindow(QMainWindow):
     def show_export(self) -> None:
         if self.project is None:
             return
-        try:
-            module = importlib.import_module(EXPORT_MODULE)
-        except ImportError as e:
-            QMessageBox.warning(self, "Export", f"Export is not available: {e}")
-            return
-        module.ExportDialog(self.project.path, self).exec()
+        from chartreview.qt.views.export_dialog import ExportDialog
+
+        ExportDialog(self.project.path, self).exec()
 
     def show_shortcuts(self) -> None:
         """Show and change the review keys (saved in the settings, applied at once)."""

@@ -28,10 +28,8 @@ VERDICT_CHOICES = (("", "Any verdict"), ("unreviewed", "Unreviewed"),
 
 def signal_labels() -> dict[str, str]:
     """Signal name -> readable label, from the scoring engine (imported on demand)."""
-    try:
-        from chartreview.scoring.pipeline import SIGNAL_LABELS
-    except ImportError:
-        return {}
+    from chartreview.scoring.pipeline import SIGNAL_LABELS
+
     return dict(SIGNAL_LABELS)
 
 

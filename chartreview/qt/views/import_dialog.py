@@ -362,15 +362,10 @@ class ImportDialog(QDialog):
 
 
 def score(project: Any, on_progress: Any, cancel: Any) -> str:
-    """Re-score after an import, if the scoring engine is installed (skipped otherwise)."""
-    try:
-        from chartreview.scoring.params import ScoringParams
-        from chartreview.scoring.run import score_project
-    except ImportError:
-        return ""
+    """Re-score after an import, its progress labelled as scoring."""
+    from chartreview.qt.app import score_quietly
 
     def step(p: Progress) -> None:
         on_progress(Progress(p.done, p.total, f"Scoring: {p.message}"))
 
-    params = ScoringParams.from_dict(config.load().scoring)
-    return str(score_project(project, params, on_progress=step, cancel=cancel).summary())
+    return score_quietly(project, step, cancel)
