@@ -147,6 +147,7 @@ class TrajectoryPlot(pg.PlotWidget):
             item.setTitle("No entry selected" if entry is None else "No positions")
         self._fit(ranks)
         self._sync_volume_box()
+        self._settle()
 
     def _show_cohort(self, entry: dict[str, Any] | None, cohort: Any) -> None:
         """Lay the cohort's typical path (``features.typical_path``) under the entry.
@@ -171,6 +172,19 @@ class TrajectoryPlot(pg.PlotWidget):
         self._legend_rows.append((self.cohort_median, label))
 
     # --- internals ---
+    def _settle(self) -> None:
+        """Lay out and place everything now, so that the next paint is the only one.
+
+        pyqtgraph leaves two things to paint time: a legend or axis whose size changed
+        posts a LayoutRequest, and a ViewBox applies a new range only when the scene
+        emits ``sigPrepareForPaint``, which is when lines, regions and their labels
+        move. Moved inside the paint, each of them marks the scene dirty again and Qt
+        paints the plot a second time: half the time of showing an entry.
+        """
+        self.legend.layout.activate()
+        self.getPlotItem().layout.activate()
+        self.scene().prepareForPaint()
+
     def _update_legend(self) -> None:
         """Rebuild the legend only when its curves change; renaming labels is cheap.
 
