@@ -100,8 +100,8 @@ def organic_patterns(feat: pd.DataFrame, pos: pd.DataFrame) -> pd.DataFrame:
 
 def score(
     positions: pd.DataFrame, charts: pd.DataFrame, names: pd.DataFrame,
-    params: ScoringParams | None = None, *, on_progress: ProgressFn | None = None,
-    cancel: CancelToken | None = None,
+    params: ScoringParams | None = None, *, stats: pd.DataFrame | None = None,
+    on_progress: ProgressFn | None = None, cancel: CancelToken | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score every entry.
 
@@ -111,6 +111,9 @@ def score(
         See :mod:`chartreview.scoring.features`.
     names
         ``artist_id`` -> ``artist`` (the lead artist's name) as a frame with those columns.
+    stats
+        :func:`chartreview.scoring.stats.entry_stats` of ``positions`` when already
+        known (kept from an earlier run and updated); computed here otherwise.
 
     Returns
     -------
@@ -130,7 +133,7 @@ def score(
             on_progress(Progress(i, steps, message))
 
     step(0, "Computing entry features")
-    feat = entry_features(positions, charts)
+    feat = entry_features(positions, charts, stats)
     artists = names.set_index("artist_id")["artist"] if len(names) else pd.Series(dtype=str)
     step(1, "Looking for organic patterns")
     organic = organic_patterns(feat, positions)

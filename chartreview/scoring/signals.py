@@ -43,7 +43,7 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     were loaded for the week of the entry's peak. Value: height of the peak (1 at No. 1)
     to the power 1.5, times 1 when absent everywhere, 0.35 when only low elsewhere.
     """
-    cov = covering_charts(charts, pos)
+    cov = covering_charts(charts, feat)
     sales = feat[feat["metric"] == "sales"]
     others = cov[cov["metric"].isin(("streams", "airplay"))]
     if sales.empty or others.empty:
@@ -85,7 +85,7 @@ def regional(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     entry's run. A global chart has no region to be concentrated in. Value: peak
     height^1.5, times the run length up to 14 days, when the track is in no other region.
     """
-    cov = covering_charts(charts, pos)
+    cov = covering_charts(charts, feat)
     ent = feat[(feat["metric"] == "streams") & (feat["region"] != "global")]
     streams = cov[cov["metric"] == "streams"]
     if ent.empty or streams["region"].nunique() < 2:
@@ -102,8 +102,9 @@ def regional(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     start, end = start[has], end[has]
     # the track's span on each streaming chart; present if a span in another region
     # overlaps the run (generous to presence: fewer false alarms)
-    sp = pos[pos["chart_id"].isin(streams["chart_id"])].groupby(["track_id", "chart_id"])[
-        "date"].agg(["min", "max"]).reset_index()
+    sp = feat.loc[feat["chart_id"].isin(streams["chart_id"]),  # an entry is (track, chart)
+                  ["track_id", "chart_id", "first", "last"]].rename(
+        columns={"first": "min", "last": "max"})
     sp["region"] = sp["chart_id"].map(streams.set_index("chart_id")["region"])
     m = pd.DataFrame({"entry_id": ent.index, "track_id": ent["track_id"].to_numpy(),
                       "region": ent["region"].to_numpy(), "start": start.to_numpy(),
@@ -136,26 +137,13 @@ def smooth(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     daily = feat[(feat["frequency"] == "daily") & (feat["n"] >= p.smooth_min_days)]
     if daily.empty:
         return _empty()
-    d = pos[pos["entry_id"].isin(daily.index) & (pos["streams"] > 0)][
-        ["entry_id", "date", "streams"]].sort_values(["entry_id", "date"])
-    if d.empty:
-        return _empty()
     # Day-to-day changes in log streams: a trend shifts every weekday alike, so the spread
     # of the weekday medians is the weekly rhythm; what is left over is the noise. Medians
     # and MAD keep the launch ramp and the last days from hiding a flat bot plateau.
-    d["log"] = np.log(d["streams"].astype(float))
-    step = d.groupby("entry_id")["log"].diff()
-    consecutive = d.groupby("entry_id")["date"].diff() == DAY
-    d = d.assign(step=step.where(consecutive), dow=d["date"].dt.day_of_week).dropna(
-        subset=["step"])
-    if d.empty:
+    # Both are computed per entry in ``stats.entry_stats`` (amp, noise).
+    stats = daily[["amp", "noise"]].dropna()
+    if stats.empty:
         return _empty()
-    dow_med = d.groupby(["entry_id", "dow"])["step"].median()
-    amp = dow_med.groupby("entry_id").std()
-    resid = d["step"] - dow_med.reindex(pd.MultiIndex.from_arrays([d["entry_id"],
-                                                                   d["dow"]])).values
-    noise = (resid.abs().groupby(d["entry_id"]).median() * 1.4826)
-    stats = pd.DataFrame({"amp": amp, "noise": noise}).dropna()
     stats = stats.join(daily["chart_id"])
     med = stats.groupby("chart_id")[["amp", "noise"]].transform("median")
     v_amp = ((0.6 * med["amp"] - stats["amp"]) / (0.6 * med["amp"])).clip(0, 1)
@@ -218,20 +206,23 @@ def low_volume(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
         ent = ent[ent["peak"] <= np.maximum(3, ent["size"] * 0.1)]
         if ent.empty:
             continue
-        typical = pos[pos["chart_id"].isin(ent["chart_id"].unique())].groupby(
-            ["chart_id", "rank"])[col].median()
-        key = pd.MultiIndex.from_arrays([ent["chart_id"], ent["peak"]])
-        med = pd.Series(typical.reindex(key).values, index=ent.index)
-        ratio = ent[f"peak_{col}"] / med
-        value = ((0.6 - ratio) / 0.6).clip(0, 1)
-        for eid in ent.index[med.notna()]:
-            r = ent.loc[eid]
-            out.append((eid, float(value[eid]),
-                        f"{_fmt(r[f'peak_{col}'])} {col} at No. {r['peak']}; that rank usually "
-                        f"takes {_fmt(med[eid])}",
-                        f"median {col} at No. {r['peak']} on {r['label']}"))
-    return pd.DataFrame(out, columns=["entry_id", *COLUMNS]).set_index("entry_id") if out \
-        else _empty()
+        sel = pos.loc[pos["chart_id"].isin(ent["chart_id"].unique()), ["chart_id", "rank", col]]
+        size = int(sel["rank"].max()) + 1
+        typical = sel[col].groupby(sel["chart_id"].to_numpy(np.int64) * size
+                                   + sel["rank"].to_numpy(np.int64)).median()
+        med = pd.Series(typical.reindex(ent["chart_id"].to_numpy(np.int64) * size
+                                        + ent["peak"].to_numpy(np.int64)).to_numpy(),
+                        index=ent.index)
+        ent, med = ent[med.notna()], med[med.notna()]
+        value = ((0.6 - ent[f"peak_{col}"] / med) / 0.6).clip(0, 1)
+        out.append(pd.DataFrame({
+            "value": value.astype(float),
+            "reason": [f"{_fmt(v)} {col} at No. {pk}; that rank usually takes {_fmt(m)}"
+                       for v, pk, m in zip(ent[f"peak_{col}"], ent["peak"], med, strict=True)],
+            "reference": [f"median {col} at No. {pk} on {lab}"
+                          for pk, lab in zip(ent["peak"], ent["label"], strict=True)],
+        }, index=ent.index))
+    return pd.concat(out) if out else _empty()
 
 
 def spike(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
@@ -240,23 +231,12 @@ def spike(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
 
     Compared with: the entry itself (median of its previous three values).
     """
-    d = pos[["entry_id", "date", "sales", "streams"]].copy()
-    metric = feat["metric"].reindex(d["entry_id"]).values
-    d["v"] = np.where(metric == "sales", d["sales"], d["streams"])
-    d = d.dropna(subset=["v"]).sort_values(["entry_id", "date"])
-    if d.empty:
+    top = feat[["spike_ratio", "spike_date"]].dropna()  # see stats.entry_stats
+    if top.empty:
         return _empty()
-    g = d.groupby("entry_id")["v"]
-    prev = pd.Series(np.median(np.vstack([g.shift(k).to_numpy() for k in (1, 2, 3)]), axis=0),
-                     index=d.index)  # NaN unless three earlier positions exist
-    d["ratio"] = d["v"] / prev
-    d = d.dropna(subset=["ratio"])
-    if d.empty:
-        return _empty()
-    top = d.sort_values("ratio").groupby("entry_id").last()
-    value = ((top["ratio"] - 2.5) / 5).clip(0, 1)
+    value = ((top["spike_ratio"] - 2.5) / 5).clip(0, 1)
     reason = [f"jumped to {r:.1f}x its previous level on {_d(t)}"
-              for r, t in zip(top["ratio"], top["date"], strict=True)]
+              for r, t in zip(top["spike_ratio"], top["spike_date"], strict=True)]
     return pd.DataFrame({"value": value, "reason": reason,
                          "reference": "the entry's own previous three positions"})
 
@@ -267,7 +247,7 @@ def viral_only(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
 
     Compared with: the streaming charts of the same region loaded for the same days.
     """
-    cov = covering_charts(charts, pos)
+    cov = covering_charts(charts, feat)
     ent = feat[(feat["metric"] == "viral") & (feat["days"] >= p.viral_min_days)]
     streams = cov[cov["metric"] == "streams"]
     if ent.empty or streams.empty:
