@@ -22,6 +22,7 @@ from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
 from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.source import ByteCounter, Source, open_source
+from chartreview.store import columns as store_columns
 from chartreview.store import writer as store_writer
 from chartreview.store.backup import rolling_backup
 from chartreview.store.db import Project, translate_errors
@@ -233,6 +234,13 @@ def _load(
         report.rows_imported += inserted
         if inserted < len(rows):  # a race with another writer; counted, never fatal
             report.reject("duplicate rank on the same chart date", count=len(rows) - inserted)
+        else:  # the scorer's packed copy (rebuilt from the table when a chunk has none)
+            store_columns.write_block(writer.conn, writer.import_id, {
+                "entry_id": out["entry_id"].to_numpy(np.int64),
+                "day": store_columns.iso_days(out["date"]),
+                "rank": out["rank"].to_numpy(np.int64),
+                **{c: out[c].to_numpy(np.float64, na_value=np.nan) for c in ("streams", "sales")},
+            })
         touched.update(frame["entry_id"].tolist())
         report.note_dates(str(frame["date"].min()), str(frame["date"].max()))
         if on_progress:

@@ -23,6 +23,7 @@ class ScoreReport:
     seconds: float
     skipped: bool = False
     run_id: int | None = None
+    recomputed: int = 0  # entries whose own statistics were computed (not kept)
 
     @property
     def changes(self) -> ChangeSet:
@@ -32,7 +33,9 @@ class ScoreReport:
         if self.skipped:
             return "Scores are up to date (no new data or settings since the last run)."
         rate = self.positions / self.seconds if self.seconds else 0
-        return (f"Scored {self.entries:,} entries from {self.positions:,} positions in "
+        fresh = (f" ({self.recomputed:,} with new positions)"
+                 if self.recomputed < self.entries else "")
+        return (f"Scored {self.entries:,} entries{fresh} from {self.positions:,} positions in "
                 f"{self.seconds:.1f} s ({rate:,.0f} positions/s); {self.changed:,} changed.")
 
 
@@ -45,6 +48,7 @@ def score_project(
     Skipped when neither the data (imports) nor the settings changed since the last run,
     unless ``force``. ``params`` default to the last run's settings, else the defaults.
     """
+    from chartreview.scoring import stats as entry_stats
     from chartreview.scoring.pipeline import score
 
     started = time.perf_counter()
@@ -59,11 +63,16 @@ def score_project(
     positions, charts, names = store_scores.scoring_frames(project)
     if positions.empty:
         return ScoreReport(0, 0, 0, time.perf_counter() - started)
-    scores, signals = score(positions, charts, names, params, on_progress=on_progress,
-                            cancel=cancel)
+    # What each entry's own positions say is kept between runs: only the entries that
+    # gained positions since are computed again; the comparisons are all made afresh.
+    cached = store_scores.entry_stats(project, entry_stats.STATS_VERSION)
+    stats, redone = entry_stats.update(positions, charts, cached)
+    scores, signals = score(positions, charts, names, params, stats=stats,
+                            on_progress=on_progress, cancel=cancel)
     if cancel is not None:
         cancel.check()
     run_id, changed = store_scores.save_scores(
-        project, scores, signals, settings=settings, version=SCORING_VERSION, data_ver=version)
+        project, scores, signals, settings=settings, version=SCORING_VERSION, data_ver=version,
+        stats=stats.loc[redone], stats_version=entry_stats.STATS_VERSION)
     return ScoreReport(len(scores), changed, len(positions), time.perf_counter() - started,
-                       run_id=run_id)
+                       run_id=run_id, recomputed=len(redone))

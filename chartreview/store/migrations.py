@@ -196,4 +196,29 @@ def m0002_score_run_data_version(db: Database) -> None:
     db["score_runs"].add_column("changed", int)
 
 
+@migrations()
+def m0003_scoring_cache(db: Database) -> None:
+    # The scorer's two caches, both derived from positions and rebuilt when missing:
+    # position_blocks holds each import's positions as packed columns (a million rows
+    # read in milliseconds instead of seconds through sqlite3's row objects);
+    # entry_stats holds what scoring computes from one entry's own positions, so a new
+    # week recomputes only the entries it added positions to.
+    db["position_blocks"].create(
+        {"id": int, "import_id": int, "rows": int, "entry_id": bytes, "day": bytes,
+         "rank": bytes, "streams": bytes, "sales": bytes},
+        pk="id",
+        foreign_keys=[("import_id", "imports", "id")],
+        not_null={"import_id", "rows"},
+    )
+    db["position_blocks"].create_index(["import_id"])
+    db["entry_stats"].create(
+        {"entry_id": int, "version": int, "n": int, "first": int, "last": int,
+         "debut_rank": int, "peak": int, "max_rank": int, "peak_day": int,
+         "peak_streams": float, "peak_sales": float, "amp": float, "noise": float,
+         "spike_ratio": float, "spike_day": int},
+        pk="entry_id",
+        foreign_keys=[("entry_id", "entries", "id")],
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

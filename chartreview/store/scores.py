@@ -13,23 +13,45 @@ if TYPE_CHECKING:
 
 
 def scoring_frames(project: Project) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """positions (entry, chart, track, artist, date, rank, streams, sales), charts, names."""
+    """positions (entry, chart, track, artist, date, rank, streams, sales), charts, names.
+
+    Positions come from the packed column cache (:mod:`chartreview.store.columns`).
+    """
     import pandas as pd
 
+    from chartreview.store.columns import positions_frame
+
     conn = project.conn
-    positions = pd.read_sql_query(
-        "SELECT p.entry_id, p.chart_id, e.track_id, t.artist_id, p.date, p.rank, "
-        "p.streams, p.sales FROM positions p JOIN entries e ON e.id = p.entry_id "
-        "JOIN tracks t ON t.id = e.track_id",
-        conn,
-        dtype={"streams": "float64", "sales": "float64"},
-    )
-    positions["date"] = pd.to_datetime(positions["date"], format="%Y-%m-%d")
+    positions = positions_frame(project)
     charts = pd.read_sql_query(
         "SELECT id AS chart_id, name || ' (' || region || ', ' || frequency || ')' AS label, "
         "region, frequency, metric FROM charts", conn)
     names = pd.read_sql_query("SELECT id AS artist_id, name AS artist FROM artists", conn)
     return positions, charts, names
+
+
+STAT_COLUMNS = ("n", "first", "last", "debut_rank", "peak", "max_rank", "peak_day",
+                "peak_streams", "peak_sales", "amp", "noise", "spike_ratio", "spike_day")
+
+
+def entry_stats(project: Project, version: int) -> pd.DataFrame:
+    """The per-entry statistics kept by the last run (of this ``version``), by entry_id."""
+    import pandas as pd
+
+    return pd.read_sql_query(
+        f"SELECT entry_id, {', '.join(STAT_COLUMNS)} FROM entry_stats WHERE version = ?",
+        project.conn, params=(version,), index_col="entry_id",
+        dtype={"spike_day": "Int64", "peak_streams": "float64", "peak_sales": "float64",
+               "amp": "float64", "noise": "float64", "spike_ratio": "float64"})
+
+
+def _stat_rows(stats: pd.DataFrame, version: int) -> list[tuple[Any, ...]]:
+    import pandas as pd
+
+    cols = [stats[c].astype(object).where(stats[c].notna(), None).tolist()
+            for c in STAT_COLUMNS]
+    return [(int(e), version, *(None if v is None or v is pd.NA else v for v in row))
+            for e, *row in zip(stats.index, *cols, strict=True)]
 
 
 def data_version(project: Project) -> int:
@@ -56,8 +78,12 @@ def _digest(rows: Any) -> dict[int, str]:
 
 
 def save_scores(project: Project, scores: pd.DataFrame, signals: pd.DataFrame, *,
-                settings: dict[str, Any], version: str, data_ver: int) -> tuple[int, int]:
+                settings: dict[str, Any], version: str, data_ver: int,
+                stats: pd.DataFrame | None = None, stats_version: int = 0) -> tuple[int, int]:
     """Write a score run; rewrite only entries whose score or signals changed.
+
+    ``stats`` are the per-entry statistics recomputed by this run, kept (in the same
+    transaction) for the next one.
 
     Returns (run id, number of entries changed).
     """
@@ -101,4 +127,9 @@ def save_scores(project: Project, scores: pd.DataFrame, signals: pd.DataFrame, *
             "INSERT INTO signals (entry_id, signal, value, contribution, reason, reference) "
             "VALUES (?, ?, ?, ?, ?, ?)", [r for r in new_sig if r[0] in changed])
         conn.execute("DELETE FROM _rescored")
+        if stats is not None and len(stats):
+            marks = ", ".join("?" for _ in range(len(STAT_COLUMNS) + 2))
+            conn.executemany(
+                f"INSERT OR REPLACE INTO entry_stats (entry_id, version, "
+                f"{', '.join(STAT_COLUMNS)}) VALUES ({marks})", _stat_rows(stats, stats_version))
     return run_id, len(changed)

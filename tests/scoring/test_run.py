@@ -68,3 +68,32 @@ def test_score_settings_are_shown_and_saved(tmp_path: Path) -> None:
 def test_scoring_an_empty_project(project) -> None:
     assert score_project(project).entries == 0
     assert queries.summary(project)["scored"] == 0
+
+
+def dump(project) -> list[tuple]:
+    return project.conn.execute(
+        "SELECT s.entry_id, s.score, s.manipulation, s.ai, s.top_signal, s.reason, "
+        "g.signal, g.value, g.contribution, g.reason FROM scores s "
+        "LEFT JOIN signals g ON g.entry_id = s.entry_id ORDER BY s.entry_id, g.signal"
+    ).fetchall()
+
+
+def test_a_new_week_recomputes_only_its_entries_and_agrees_with_a_full_run(
+        project, shared: Path) -> None:
+    import_file(project, shared / "spotify/regional-global-weekly-2017-02-23.csv")
+    import_file(project, shared / "spotify/regional-global-weekly-2017-03-16.csv")
+    first = score_project(project)
+    assert first.recomputed == first.entries
+    import_file(project, shared / "spotify/regional-global-weekly-2018-04-26.csv")
+    touched = project.conn.execute(
+        "SELECT COUNT(DISTINCT entry_id) FROM positions WHERE import_id = 3").fetchone()[0]
+    again = score_project(project)
+    assert again.recomputed == touched == 200 < again.entries  # one week's 200 entries
+    assert "(200 with new positions)" in again.summary()
+    incremental = dump(project)
+    # the same project scored from nothing kept gives the same scores and signals
+    project.conn.execute("DELETE FROM entry_stats")
+    project.conn.commit()
+    full = score_project(project, force=True)
+    assert full.recomputed == full.entries and full.changed == 0
+    assert dump(project) == incremental
