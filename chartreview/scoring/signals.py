@@ -13,6 +13,7 @@ import pandas as pd
 
 from chartreview.scoring.features import VALUE_COLUMN, covering_charts, presence
 from chartreview.scoring.params import ScoringParams
+from chartreview.scoring.stats import day_numbers
 
 COLUMNS = ["value", "reason", "reference"]
 DAY = pd.Timedelta(days=1)
@@ -235,8 +236,8 @@ def spike(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     if top.empty:
         return _empty()
     value = ((top["spike_ratio"] - 2.5) / 5).clip(0, 1)
-    reason = [f"jumped to {r:.1f}x its previous level on {_d(t)}"
-              for r, t in zip(top["spike_ratio"], top["spike_date"], strict=True)]
+    reason = [f"jumped to {r:.1f}x its previous level on {_d(t)}" if v > 0 else ""
+              for r, t, v in zip(top["spike_ratio"], top["spike_date"], value, strict=True)]
     return pd.DataFrame({"value": value, "reason": reason,
                          "reference": "the entry's own previous three positions"})
 
@@ -277,7 +278,9 @@ def history_covered(feat: pd.DataFrame, pos: pd.DataFrame, p: ScoringParams) -> 
     look new: at least three quarters of the weeks in ``new_artist_history_days`` before
     the act's first date must hold some chart data.
     """
-    weeks = np.unique(((pos["date"] - pd.Timestamp("1970-01-01")).dt.days // 7).to_numpy())
+    week = day_numbers(pos["date"]) // 7
+    start = int(week.min()) if len(week) else 0
+    weeks = np.flatnonzero(np.bincount(week - start)) + start  # sorted, each once
     first_week = ((feat["artist_first"] - pd.Timestamp("1970-01-01")).dt.days // 7).to_numpy()
     span = int(p.new_artist_history_days // 7)
     lo = np.searchsorted(weeks, first_week - span)
