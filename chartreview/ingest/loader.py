@@ -126,7 +126,9 @@ def _import(
             cancel.check()
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
-        writer.refresh_entries(touched)
+        # Entries made for rows rejected afterwards (conflicts) are not in touched: refreshing
+        # them too drops the ones left without a position
+        writer.refresh_entries(touched | writer.created_entries)
         # Readers that stream the file hashed all of it on the way; others (XLSX) did not
         sha = counter.hasher.hexdigest() if counter.hashed == src.size else file_sha256(path)
         if store_writer.find_import(project, sha, options) is not None:

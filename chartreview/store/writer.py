@@ -49,6 +49,7 @@ class ImportWriter:
         self._tracks_by_key: dict[str, int] | None = None
         self._tracks_by_spotify: dict[str, int] | None = None
         self._entries: dict[int, dict[int, int]] = {}
+        self.created_entries: set[int] = set()  # made by this import, maybe left empty
         self._rebuild_index = False
 
     # --- transaction -------------------------------------------------------------------
@@ -176,9 +177,11 @@ class ImportWriter:
                                   [(chart_id, t) for t in missing])
             for start in range(0, len(missing), 500):
                 part = missing[start:start + 500]
-                known.update(self.conn.execute(
+                new = dict(self.conn.execute(
                     f"SELECT track_id, id FROM entries WHERE chart_id = ? AND track_id IN "
                     f"({', '.join('?' for _ in part)})", [chart_id, *part]))
+                known.update(new)
+                self.created_entries.update(new.values())
         return {t: known[t] for t in track_ids}
 
     # --- positions -----------------------------------------------------------------------

@@ -177,3 +177,19 @@ def test_two_different_workbooks_with_the_same_options_both_import(project, tmp_
                         ImportOptions(chart="Radio", mapping=mapping))
     assert again.already_imported
     assert count(project, "positions") == 2
+
+
+def test_a_track_whose_rows_all_conflict_leaves_no_empty_entry(project, tmp_path) -> None:
+    import_file(project, hot100(tmp_path, "hot100_a.csv", "2020-01-04,1,Song A,Artist A,,1,1\n"))
+    report = import_file(project, hot100(tmp_path, "hot100_b.csv", (
+        "2020-01-04,1,Song B,Artist B,,1,1\n"     # rank 1 is Song A's: a conflict
+        "2020-01-04,2,Song C,Artist C,,2,1\n"
+    )))
+    assert report.rows_imported == 1
+    assert report.rejected == {
+        "conflicts with the project: another track already holds this rank": 1}
+    empty = project.conn.execute(
+        "SELECT COUNT(*) FROM entries e WHERE NOT EXISTS "
+        "(SELECT 1 FROM positions p WHERE p.entry_id = e.id)").fetchone()[0]
+    assert empty == 0
+    assert count(project, "entries") == 2
