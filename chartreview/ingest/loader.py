@@ -18,6 +18,7 @@ from chartreview.domain import (
     ProgressFn,
     infer_metric,
 )
+from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
 from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
 from chartreview.ingest.registry import ChartFormat, detect_format
@@ -112,7 +113,9 @@ def _import(
     }, expected_rows=expected)
     report.import_id = writer.import_id
     try:
-        touched = _load(writer, src, fmt, opts, defaults, report, counter, on_progress, cancel)
+        stats = EntryFigures()
+        touched = _load(writer, src, fmt, opts, defaults, report, counter, stats, on_progress,
+                        cancel)
         if report.rows_imported == 0 and report.rows_existing == 0:
             found = ", ".join(src.header) or "(JSON)"
             reasons = "; ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
@@ -126,9 +129,11 @@ def _import(
             cancel.check()
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
-        # Entries made for rows rejected afterwards (conflicts) are not in touched: refreshing
-        # them too drops the ones left without a position
-        writer.refresh_entries(touched | writer.created_entries)
+        # The entries this import made hold only its rows, counted on the way in; the others
+        # are read back. Entries made for rows rejected afterwards (conflicts) are not in
+        # touched: refreshing them too drops the ones left without a position
+        counted = writer.write_entry_stats(stats.rows(writer.created_entries))
+        writer.refresh_entries((touched | writer.created_entries) - counted)
         # Readers that stream the file hashed all of it on the way; others (XLSX) did not
         sha = counter.hasher.hexdigest() if counter.hashed == src.size else file_sha256(path)
         if store_writer.find_import(project, sha, options) is not None:
@@ -152,7 +157,7 @@ def _import(
 
 def _load(
     writer: store_writer.ImportWriter, src: Source, fmt: ChartFormat, opts: ImportOptions,
-    defaults: ChartDefaults, report: ImportReport, counter: ByteCounter,
+    defaults: ChartDefaults, report: ImportReport, counter: ByteCounter, stats: EntryFigures,
     on_progress: ProgressFn | None, cancel: CancelToken | None,
 ) -> set[int]:
     import pandas as pd
@@ -236,10 +241,13 @@ def _load(
         report.rows_imported += inserted
         if inserted < len(rows):  # a race with another writer; counted, never fatal
             report.reject("duplicate rank on the same chart date", count=len(rows) - inserted)
+            stats.spoil(frame["entry_id"].tolist())
         else:  # the scorer's packed copy (rebuilt from the table when a chunk has none)
+            days = store_columns.iso_days(out["date"])
+            stats.add(out["entry_id"], days, out["rank"])
             store_columns.write_block(writer.conn, writer.import_id, {
                 "entry_id": out["entry_id"].to_numpy(np.int64),
-                "day": store_columns.iso_days(out["date"]),
+                "day": days,
                 "rank": out["rank"].to_numpy(np.int64),
                 **{c: out[c].to_numpy(np.float64, na_value=np.nan) for c in ("streams", "sales")},
             })

@@ -207,6 +207,24 @@ class ImportWriter:
         )
         return self.conn.total_changes - before
 
+    def write_entry_stats(self, rows: Iterable[tuple[str, str, int, int, int, int]]) -> set[int]:
+        """Store (first_date, last_date, peak, positions, debut_rank, entry_id) as given.
+
+        For entries this import created, whose figures the loader counted on the way in;
+        returns their ids.
+        """
+        done: set[int] = set()
+
+        def ids() -> Iterable[tuple[str, str, int, int, int, int]]:
+            for row in rows:
+                done.add(row[5])
+                yield row
+
+        self.conn.executemany(
+            "UPDATE entries SET first_date = ?, last_date = ?, peak_rank = ?, weeks = ?, "
+            "debut_rank = ? WHERE id = ?", ids())
+        return done
+
     def refresh_entries(self, entry_ids: Iterable[int]) -> None:
         """Recompute first/last date, debut and peak rank and length of the given entries."""
         self.conn.execute(ENTRY_DATE_INDEX_SQL)  # the queries below need it, once rows are in

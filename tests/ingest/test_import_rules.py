@@ -193,3 +193,21 @@ def test_a_track_whose_rows_all_conflict_leaves_no_empty_entry(project, tmp_path
         "(SELECT 1 FROM positions p WHERE p.entry_id = e.id)").fetchone()[0]
     assert empty == 0
     assert count(project, "entries") == 2
+
+
+def test_entry_figures_counted_during_the_load_match_the_table(project, shared, tmp_path) -> None:
+    from chartreview.store.writer import ImportWriter
+
+    body = "".join(f"2020-01-{d:02d},{r},Song {(r + d) % 7},Artist,,1,1\n"
+                   for d in (11, 4, 18) for r in range(1, 6))
+    body += "2020-01-04,9,Song 0,Artist,,1,1\n"  # Song 0 twice on one date, chunks apart
+    import_file(project, hot100(tmp_path, "hot100_small_chunks.csv", body),
+                ImportOptions(chunk_rows=4))
+    import_file(project, shared / "billboard/hot100_2017_2018.csv", ImportOptions(chunk_rows=999))
+    query = "SELECT * FROM entries ORDER BY id"
+    counted = project.conn.execute(query).fetchall()
+    writer = ImportWriter(project)
+    project.conn.execute("BEGIN")
+    writer.refresh_entries(row[0] for row in counted)  # the same figures, read back by SQL
+    assert project.conn.execute(query).fetchall() == counted
+    project.conn.execute("ROLLBACK")
