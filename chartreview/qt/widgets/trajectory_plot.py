@@ -149,6 +149,8 @@ class TrajectoryPlot(pg.PlotWidget):
         legend_bg = QColor(pal.color(QPalette.ColorRole.Base))
         legend_bg.setAlpha(170)
         self.legend.setBrush(pg.mkBrush(legend_bg))
+        self._legend_pool: list[tuple[Any, Any]] = []  # (ItemSample, LabelItem), reused
+        self._legend_resized = False
         # The same track on other charts (drawn under the main curve)
         self.overlays: list[pg.PlotDataItem] = []
         for i in range(MAX_OVERLAYS):
@@ -272,26 +274,63 @@ class TrajectoryPlot(pg.PlotWidget):
         move. Moved inside the paint, each of them marks the scene dirty again and Qt
         paints the plot a second time: half the time of showing an entry.
         """
+        if self._legend_resized:
+            self._fit_legend()
+            self._legend_resized = False
         self.legend.layout.activate()
         self.getPlotItem().layout.activate()
         self.scene().prepareForPaint()
 
     def _update_legend(self) -> None:
-        """Rebuild the legend only when its curves change; renaming labels is cheap.
+        """Point the legend's rows at this entry's curves, building a row only once.
 
-        A pyqtgraph legend row costs a few milliseconds to build; walking the queue
-        rebuilt up to ten of them per entry (half the 50 ms budget for showing one).
+        A pyqtgraph legend row (a sample and a label) costs a few milliseconds to build,
+        and a new one is polished in the next paint, which lays the legend out again
+        and paints the plot a second time. Rows are kept in ``_legend_pool`` instead:
+        a sample draws whatever curve it points at, a label is renamed only when its
+        text changes, and rows are taken out of the layout when fewer are needed.
         """
-        rows = self._legend_rows
-        current = list(self.legend.items)
-        if [sample.item for sample, _ in current] == [item for item, _ in rows]:
-            for (_, label), (_, name) in zip(current, rows, strict=True):
-                if label.text != name:
-                    label.setText(name)
+        legend, pool, rows = self.legend, self._legend_pool, self._legend_rows
+        while len(pool) < len(rows):
+            curve, name = rows[len(pool)]
+            legend.addItem(curve, name)  # builds the row, laid out at the end
+            pool.append(legend.items[-1])
+        shown = len(legend.items)
+        for (sample, label), (curve, name) in zip(pool, rows, strict=False):
+            if sample.item is not curve:
+                sample.item = curve
+                sample.update()
+            if label.text != name:
+                label.setText(name)
+                self._legend_resized = True
+        if shown == len(rows):
             return
-        self.legend.clear()
-        for item, name in rows:
-            self.legend.addItem(item, name)
+        for sample, label in pool[len(rows):shown]:
+            for part in (sample, label):
+                legend.layout.removeItem(part)
+                part.setVisible(False)
+        for i, (sample, label) in enumerate(pool[shown:len(rows)], start=shown):
+            legend.layout.addItem(sample, i, 0, alignment=Qt.AlignmentFlag.AlignVCenter)
+            legend.layout.addItem(label, i, 1)
+            sample.setVisible(True)
+            label.setVisible(True)
+        legend.items = pool[:len(rows)]
+        self._legend_resized = True
+
+    def _fit_legend(self) -> None:
+        """Size the legend to its rows, as ``LegendItem.updateSize`` does.
+
+        updateSize adds up the rows' current geometry, which is their natural size only
+        for rows built a moment before; a reused row may still be stretched to the box
+        it had, so the natural sizes are asked for instead.
+        """
+        width = height = 0.0
+        for sample, label in self.legend.items:
+            a = sample.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+            b = label.effectiveSizeHint(Qt.SizeHint.PreferredSize)
+            width = max(width, a.width() + 3 + b.width() + 3)
+            height += max(a.height(), b.height())
+        self.legend.setGeometry(0, 0, width, height)
 
     @staticmethod
     def _short(chart: str) -> str:
