@@ -39,6 +39,17 @@ def _floats(values: Sequence[Any]) -> np.ndarray:
 _SHIFTS = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
 
 
+def _curve(**opts: Any) -> pg.PlotDataItem:
+    """A PlotDataItem that is not redone when the view's y range changes.
+
+    pyqtgraph's default ``dynamicRangeLimit`` re-derives every curve and its symbols on
+    each y range change, to keep values a million view-heights away from overflowing
+    Qt. Ranks and volumes never get there, and setting the range after ``setData``
+    doubled the work of showing an entry.
+    """
+    return pg.PlotDataItem(dynamicRangeLimit=None, **opts)
+
+
 def _fill_line(p: QPainter, pen: QPen, a: QPointF, b: QPointF) -> bool:
     """Draw a thin level or upright line as a one-pixel rectangle; False if it is not one.
 
@@ -155,7 +166,7 @@ class TrajectoryPlot(pg.PlotWidget):
         self.overlays: list[pg.PlotDataItem] = []
         for i in range(MAX_OVERLAYS):
             color = pg.intColor(i, hues=MAX_OVERLAYS, values=1, maxValue=230, minValue=150)
-            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
+            curve = _curve(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
                                     symbol="t", symbolSize=5, symbolBrush=color,
                                     symbolPen=None)
             curve.setVisible(False)
@@ -164,18 +175,18 @@ class TrajectoryPlot(pg.PlotWidget):
         # The cohort's typical path: quartile band and median since the same debut
         band_color = QColor(accent)  # a tint of the entry's colour, apart from the grey volume
         band_color.setAlpha(22)
-        self.cohort_low = pg.PlotDataItem(pen=pg.mkPen(None))
-        self.cohort_high = pg.PlotDataItem(pen=pg.mkPen(None))
+        self.cohort_low = _curve(pen=pg.mkPen(None))
+        self.cohort_high = _curve(pen=pg.mkPen(None))
         self.cohort_band = pg.FillBetweenItem(self.cohort_low, self.cohort_high,
                                               brush=pg.mkBrush(band_color))
         median_color = QColor(text)
         median_color.setAlpha(120)
-        self.cohort_median = pg.PlotDataItem(
+        self.cohort_median = _curve(
             pen=pg.mkPen(median_color, width=1, style=Qt.PenStyle.DotLine))
         for part in (self.cohort_low, self.cohort_high, self.cohort_band, self.cohort_median):
             part.setZValue(-20)
             item.addItem(part)
-        self.rank_curve = pg.PlotDataItem(
+        self.rank_curve = _curve(
             pen=pg.mkPen(accent, width=2.5), symbol="o", symbolSize=6,
             symbolBrush=accent, symbolPen=None)
         item.addItem(self.rank_curve)
@@ -186,7 +197,7 @@ class TrajectoryPlot(pg.PlotWidget):
         self.volume_box.setXLink(item)
         volume_color = QColor(text)
         volume_color.setAlpha(110)
-        self.volume_curve = pg.PlotDataItem(
+        self.volume_curve = _curve(
             pen=pg.mkPen(volume_color, width=1.5), fillLevel=0,
             brush=pg.mkBrush(volume_color.red(), volume_color.green(), volume_color.blue(), 18))
         self.volume_box.addItem(self.volume_curve)
