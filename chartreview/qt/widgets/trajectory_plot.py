@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTransform
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPicture, QTransform
 from PySide6.QtWidgets import QToolTip
 
 MAX_OVERLAYS = 8
@@ -76,22 +76,38 @@ def _fill_line(p: QPainter, pen: QPen, a: QPointF, b: QPointF) -> bool:
     return True
 
 
+def _axis_specs(axis: Any) -> Any:
+    """The axis' draw specs (line, ticks, labels), computed when pyqtgraph cleared them.
+
+    pyqtgraph computes them in the paint, on a QPicture painter, and sizes the axis to
+    the labels then, which lays the plot out again after the paint and paints it a
+    second time. :meth:`TrajectoryPlot._settle` asks for them before the paint instead
+    (the same computation, on the same kind of painter); pyqtgraph sets ``picture`` to
+    None whenever the ticks change.
+    """
+    if axis.picture is None:
+        picture = QPicture()  # kept alive until the painter ends
+        painter = QPainter(picture)
+        try:
+            if axis.style["tickFont"] is not None:
+                painter.setFont(axis.style["tickFont"])
+            specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+        axis._draw_specs = specs
+        axis.picture = True  # pyqtgraph only tests it against None
+    return axis._draw_specs
+
+
 def _paint_axis(axis: Any, p: QPainter) -> None:
     """Draw an axis' line, ticks (and grid) and labels straight onto the view's painter.
 
     pyqtgraph records each axis into a QPicture and replays that. The first replay of a
     fresh picture costs 2-8 ms an axis here (the labels' fonts are resolved again), and
-    every entry brings a new range, so each selection paid it three times. The draw
-    specs pyqtgraph computes are kept instead, until it clears ``picture``, as it does
-    whenever the ticks change.
+    every entry brings a new range, so each selection paid it three times.
     """
-    if axis.picture is None:
-        p.save()
-        if axis.style["tickFont"] is not None:
-            p.setFont(axis.style["tickFont"])
-        axis._draw_specs = axis.generateDrawSpecs(p)
-        p.restore()
-        axis.picture = True  # pyqtgraph only tests it against None
+    if _axis_specs(axis) is None:
+        return
     if axis._draw_specs is None:
         return
     (pen, p1, p2), ticks, texts = axis._draw_specs
@@ -283,13 +299,19 @@ class TrajectoryPlot(pg.PlotWidget):
         posts a LayoutRequest, and a ViewBox applies a new range only when the scene
         emits ``sigPrepareForPaint``, which is when lines, regions and their labels
         move. Moved inside the paint, each of them marks the scene dirty again and Qt
-        paints the plot a second time: half the time of showing an entry.
+        paints the plot a second time: half the time of showing an entry. The axes
+        measure their labels here too (:func:`_axis_specs`).
         """
         if self._legend_resized:
             self._fit_legend()
             self._legend_resized = False
+        item = self.getPlotItem()
+        for name in ("left", "bottom", "right"):
+            axis = item.getAxis(name)
+            if self.isVisible() and axis.isVisible():  # measured at its real size
+                _axis_specs(axis)
         self.legend.layout.activate()
-        self.getPlotItem().layout.activate()
+        item.layout.activate()
         self.scene().prepareForPaint()
 
     def _update_legend(self) -> None:
