@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -235,12 +235,11 @@ def _load(
         out["import_id"] = writer.import_id
         # column by column to Python values (None for missing), then rows: far faster than
         # itertuples over a frame of nullable integers
-        columns = [c.astype(object).where(c.notna(), None).tolist() for _, c in out.items()]
-        rows = list(zip(*columns, strict=True))
-        inserted = writer.insert_positions(rows)
+        columns = [_python_values(c) for _, c in out.items()]
+        inserted = writer.insert_positions(zip(*columns, strict=True))
         report.rows_imported += inserted
-        if inserted < len(rows):  # a race with another writer; counted, never fatal
-            report.reject("duplicate rank on the same chart date", count=len(rows) - inserted)
+        if inserted < len(out):  # a race with another writer; counted, never fatal
+            report.reject("duplicate rank on the same chart date", count=len(out) - inserted)
             stats.spoil(frame["entry_id"].tolist())
         else:  # the scorer's packed copy (rebuilt from the table when a chunk has none)
             days = store_columns.iso_days(out["date"])
@@ -256,6 +255,19 @@ def _load(
         if on_progress:
             on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
     return touched
+
+
+def _python_values(column: pd.Series) -> list[Any]:
+    """A column as Python values, None for missing; without missing values, directly."""
+    missing = column.isna().to_numpy()
+    if missing.all():
+        return [None] * len(column)
+    if not missing.any():
+        if column.dtype == "Int64":
+            return column.to_numpy(dtype=np.int64).tolist()
+        if column.dtype.kind in "iO":
+            return column.tolist()
+    return column.astype(object).where(~missing, None).tolist()
 
 
 def _drop_duplicates(

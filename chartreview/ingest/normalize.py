@@ -192,15 +192,40 @@ def parse_dates(values: pd.Series) -> pd.Series:
     return out.astype("object")
 
 
+def _plain_ints(values: pd.Series) -> pd.Series | None:
+    """The common case fast: every value a string of ASCII digits that fits int64.
+
+    numpy's conversion calls ``int()`` per value, a third of ``to_numeric``'s time; it
+    also reads ``1_000`` and non-ASCII digits, which ``to_numeric`` refuses, so those
+    (and missing values, decimals, overflow) go the general way.
+    """
+    import numpy as np
+    import pandas as pd
+
+    text = values.to_numpy(dtype=object)
+    try:
+        joined = "".join(text)  # TypeError on a missing (NaN) or non-text value
+        if not joined.isascii() or "_" in joined:
+            return None
+        return pd.Series(text.astype(np.int64), index=values.index)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def to_int(values: pd.Series) -> pd.Series:
     """Numbers as they come in chart files (``"1,234"``, ``"53050188"``, ``12.0``) -> Int64."""
     import pandas as pd
 
     if values.dtype.kind in "iuf":
         num = values
+    elif (plain := _plain_ints(values)) is not None:
+        num = plain
     else:
-        num = pd.to_numeric(values, errors="coerce")  # fast path: plain numbers
-        messy = num.isna() & values.notna()
+        # On a plain object array: to_numeric and isna take three times as long on
+        # pandas' string arrays (measured, pandas 3.1)
+        text = values.to_numpy(dtype=object)
+        num = pd.Series(pd.to_numeric(text, errors="coerce"), index=values.index)
+        messy = num.isna().to_numpy() & ~pd.isna(text)
         if messy.any():  # "1,234,567", " 12 ", non-breaking spaces
             text = values.loc[messy].astype("string").str.replace(r"[,\s\u00a0]", "",
                                                                    regex=True)
@@ -238,11 +263,15 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     drop((rank < 1) | (rank > MAX_RANK), f"rank outside 1..{MAX_RANK:,}")
     out["rank"] = rank
     if "date" in frame:
-        dates = parse_dates(frame["date"])
-        raw = frame["date"].astype("string").str.strip()
-        drop(raw.isna() | (raw == ""), "missing date")
-        drop(dates.isna(), "unparseable date (or outside 1900-2100)")
-        out["date"] = dates
+        # A file holds few distinct dates: parse each once
+        codes, uniques = pd.factorize(frame["date"], use_na_sentinel=False)
+        raw = pd.Series(uniques).astype("string").str.strip()
+        missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)[codes]
+        dates = parse_dates(pd.Series(uniques)).to_numpy(dtype=object)[codes]
+        drop(pd.Series(missing, index=frame.index), "missing date")
+        drop(pd.Series(pd.isna(dates), index=frame.index),
+             "unparseable date (or outside 1900-2100)")
+        out["date"] = pd.Series(dates, index=frame.index, dtype=object)
     else:
         drop(pd.Series(True, index=frame.index), "no date in the row or file (use --date)")
     for col in INT_FIELDS[1:]:

@@ -8,7 +8,7 @@ see benchmarks/README.md). Nothing here commits until :meth:`ImportWriter.commit
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from chartreview.store.db import Project, now_iso
@@ -198,7 +198,7 @@ class ImportWriter:
                 out[(date, rank)] = (eid, iid)
         return out
 
-    def insert_positions(self, rows: Sequence[tuple[Any, ...]]) -> int:
+    def insert_positions(self, rows: Iterable[tuple[Any, ...]]) -> int:
         before = self.conn.total_changes
         self.conn.executemany(
             f"INSERT OR IGNORE INTO positions ({', '.join(POSITION_COLUMNS)}) "

@@ -26,6 +26,7 @@ from chartreview.ingest.formats.common import (
     rename,
     spotify_id,
 )
+from chartreview.ingest.normalize import per_unique
 from chartreview.ingest.source import ByteCounter, Source
 
 if TYPE_CHECKING:
@@ -56,8 +57,17 @@ def _with_file_date(src: Source, opts: ImportOptions, frame: pd.DataFrame) -> pd
 
 
 def _extra(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     present = [c for c in columns if c in frame]
-    if present:
+    if len(present) == 1:  # a few distinct values over many rows: write each once
+        codes, uniques = pd.factorize(frame[present[0]], use_na_sentinel=False)
+        sub = pd.DataFrame({present[0]: uniques})
+        done = np.array(sub.to_json(orient="records", lines=True, force_ascii=False)
+                        .splitlines(), dtype=object)
+        frame["extra"] = done[codes]
+    elif present:
         sub = frame[present]
         frame["extra"] = sub.to_json(orient="records", lines=True, force_ascii=False).splitlines()
     return frame
@@ -169,5 +179,5 @@ class DatedRows:
             if "chart" in chunk:
                 chunk["chart"] = chunk["chart"].map(lambda c: KAGGLE_CHARTS.get(str(c), c))
             if "region" in chunk:
-                chunk["region"] = chunk["region"].astype("string").str.strip().str.lower()
+                chunk["region"] = per_unique(chunk["region"], lambda s: s.str.strip().str.lower())
             yield chunk
