@@ -58,3 +58,26 @@ def test_cohort_band_under_the_entry(qtbot) -> None:
     assert list(median) == [22.5, 27.5, 32.5]  # the cohort fell while this one climbed
     plot.show_entry(entry, _pos(days, [15, 5, 1]), [], [], None)
     assert not plot.cohort_band.isVisible() and len(legend(plot)) == 1
+
+
+def test_legend_rows_are_kept_when_their_number_changes(qtbot) -> None:
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    days = ["2024-01-06", "2024-01-13", "2024-01-20"]
+    a = {"entry_id": 1, "chart": "Hot 100 (us, weekly)"}
+    radio = _other(2, "Radio Songs (us, weekly)", days)
+    plot.show_entry(a, _pos(days, [3, 2, 1]), radio, [])
+    built = [label for _, label in plot.legend.items]
+    plot.show_entry(a, _pos(days, [3, 2, 1]), [], [])
+    assert legend(plot) == ["Hot 100 (us, weekly)"]
+    # more rows than were ever built: the two kept rows come back, two are new
+    sales = _other(3, "Digital Song Sales (us, weekly)", days)
+    plot.show_entry(a, _pos(days, [3, 2, 1], streams=True), radio + sales, [])
+    assert legend(plot) == ["Hot 100 (us, weekly)", "Streams", "Radio Songs (us, weekly)",
+                            "Digital Song Sales (us, weekly)"]
+    assert [label for _, label in plot.legend.items][:2] == built
+    assert [sample.item for sample, _ in plot.legend.items] == [
+        plot.rank_curve, plot.volume_curve, *plot.overlays[:2]]
+    assert plot.legend.layout.count() == 8  # a sample and a label per row
+    assert all(s.isVisibleTo(plot.legend) and lb.isVisibleTo(plot.legend)
+               for s, lb in plot.legend.items)

@@ -112,11 +112,10 @@ def _paint_axis(axis: Any, p: QPainter) -> None:
     fresh picture costs 2-8 ms an axis here (the labels' fonts are resolved again), and
     every entry brings a new range, so each selection paid it three times.
     """
-    if _axis_specs(axis) is None:
+    specs = _axis_specs(axis)
+    if specs is None:
         return
-    if axis._draw_specs is None:
-        return
-    (pen, p1, p2), ticks, texts = axis._draw_specs
+    (pen, p1, p2), ticks, texts = specs
     p.save()
     # As AxisItem.drawPicture, but the labels' clip intersects the exposed region
     # instead of replacing it.
@@ -189,8 +188,7 @@ class TrajectoryPlot(pg.PlotWidget):
         for i in range(MAX_OVERLAYS):
             color = pg.intColor(i, hues=MAX_OVERLAYS, values=1, maxValue=230, minValue=150)
             curve = _curve(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
-                                    symbol="t", symbolSize=5, symbolBrush=color,
-                                    symbolPen=None)
+                           symbol="t", symbolSize=5, symbolBrush=color, symbolPen=None)
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
@@ -339,11 +337,14 @@ class TrajectoryPlot(pg.PlotWidget):
         text changes, and rows are taken out of the layout when fewer are needed.
         """
         legend, pool, rows = self.legend, self._legend_pool, self._legend_rows
-        while len(pool) < len(rows):
+        shown = len(legend.items)  # pool[:shown] are in the legend's layout
+        while len(pool) < len(rows):  # as LegendItem.addItem builds a row, not laid out
             curve, name = rows[len(pool)]
-            legend.addItem(curve, name)  # builds the row, laid out at the end
-            pool.append(legend.items[-1])
-        shown = len(legend.items)
+            sample = legend.sampleType(curve)
+            sample.sigClicked.connect(legend.sigSampleClicked)
+            pool.append((sample, pg.LabelItem(
+                name, color=legend.opts["labelTextColor"], justify="left",
+                size=legend.opts["labelTextSize"])))
         for (sample, label), (curve, name) in zip(pool, rows, strict=False):
             if sample.item is not curve:
                 sample.item = curve
