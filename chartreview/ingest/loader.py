@@ -22,6 +22,7 @@ from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
 from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
 from chartreview.ingest.registry import ChartFormat, detect_format
+from chartreview.ingest.seen_ranks import SeenRanks
 from chartreview.ingest.source import ByteCounter, Source, open_source
 from chartreview.store import columns as store_columns
 from chartreview.store import writer as store_writer
@@ -165,6 +166,7 @@ def _load(
     touched: set[int] = set()
     frequency: str | None = None
     track_cache: dict[tuple[str, str, str | None], int] = {}
+    seen = SeenRanks() if writer.rank_index_dropped else None
     for raw in fmt.read(src, opts, counter):
         if cancel is not None:
             cancel.check()
@@ -225,7 +227,7 @@ def _load(
             mapping = writer.entry_ids(int(cid), frame.loc[idx, "track_id"].unique().tolist())
             entry.loc[idx] = frame.loc[idx, "track_id"].map(mapping)
         frame["entry_id"] = entry
-        frame = _drop_duplicates(frame, writer, report)
+        frame = _drop_duplicates(frame, writer, report, seen)
         if frame.empty:
             continue
         if "extra" not in frame:
@@ -244,6 +246,8 @@ def _load(
         else:  # the scorer's packed copy (rebuilt from the table when a chunk has none)
             days = store_columns.iso_days(out["date"])
             stats.add(out["entry_id"], days, out["rank"])
+            if seen is not None:
+                seen.add(out["chart_id"].to_numpy(np.int64), days, out["rank"].to_numpy(np.int64))
             store_columns.write_block(writer.conn, writer.import_id, {
                 "entry_id": out["entry_id"].to_numpy(np.int64),
                 "day": days,
@@ -271,9 +275,36 @@ def _python_values(column: pd.Series) -> list[Any]:
 
 
 def _drop_duplicates(
+    frame: pd.DataFrame, writer: store_writer.ImportWriter, report: ImportReport,
+    seen: SeenRanks | None,
+) -> pd.DataFrame:
+    """Sort rows that are already stored, duplicated, or in conflict out of ``frame``.
+
+    ``seen`` stands in for the stored rows during a bulk load into an empty project: all
+    of them are this import's, so a rank found there is a duplicate, never a conflict.
+    """
+    if seen is None:
+        frame = _drop_stored(frame, writer, report)
+    else:
+        chart = frame["chart_id"].to_numpy(np.int64)
+        taken = seen.taken(chart, store_columns.iso_days(frame["date"]),
+                           frame["rank"].to_numpy(np.int64))
+        if taken.any():  # reported chart by chart, in file order, as _drop_stored does
+            lines = frame["line"].to_numpy()[taken][np.argsort(chart[taken], kind="stable")]
+            report.reject("duplicate rank on the same chart date", lines.tolist())
+            frame = frame[~taken]
+    dup_rank = frame.duplicated(["chart_id", "date", "rank"])
+    report.reject("duplicate rank on the same chart date", frame.loc[dup_rank, "line"].tolist())
+    frame = frame[~dup_rank]
+    dup_track = frame.duplicated(["chart_id", "date", "entry_id"])
+    report.reject("same track twice on one chart date", frame.loc[dup_track, "line"].tolist())
+    return frame[~dup_track]
+
+
+def _drop_stored(
     frame: pd.DataFrame, writer: store_writer.ImportWriter, report: ImportReport
 ) -> pd.DataFrame:
-    """Sort rows that are already stored, duplicated, or in conflict out of ``frame``."""
+    """Rows whose chart date and rank the project holds: existing, in conflict, or repeated."""
     import pandas as pd
 
     keep = pd.Series(True, index=frame.index)
@@ -295,10 +326,4 @@ def _drop_duplicates(
         report.reject("duplicate rank on the same chart date",
                       sub.loc[status_s == "dup", "line"].tolist())
         keep.loc[sub.index] = status_s.isna()
-    frame = frame[keep]
-    dup_rank = frame.duplicated(["chart_id", "date", "rank"])
-    report.reject("duplicate rank on the same chart date", frame.loc[dup_rank, "line"].tolist())
-    frame = frame[~dup_rank]
-    dup_track = frame.duplicated(["chart_id", "date", "entry_id"])
-    report.reject("same track twice on one chart date", frame.loc[dup_track, "line"].tolist())
-    return frame[~dup_track]
+    return frame[keep]

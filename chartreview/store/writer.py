@@ -8,11 +8,17 @@ see benchmarks/README.md). Nothing here commits until :meth:`ImportWriter.commit
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from chartreview.domain import IngestError
 from chartreview.store.db import Project, now_iso
 
+# A load of more rows than this (and than the project holds) drops the positions indexes
+# and builds them again at commit; read at call time, so tests can lower it
+BULK_LOAD_ROWS = 50_000
+RANK_INDEX = "idx_positions_chart_id_date_rank"  # UNIQUE (chart_id, date, rank)
 ENTRY_DATE_INDEX = "idx_positions_entry_id_date"
 ENTRY_DATE_INDEX_SQL = (
     f"CREATE INDEX IF NOT EXISTS {ENTRY_DATE_INDEX} ON positions (entry_id, date)"
@@ -50,7 +56,7 @@ class ImportWriter:
         self._tracks_by_spotify: dict[str, int] | None = None
         self._entries: dict[int, dict[int, int]] = {}
         self.created_entries: set[int] = set()  # made by this import, maybe left empty
-        self._rebuild_index = False
+        self._dropped: dict[str, str] = {}  # index name -> its CREATE statement
 
     # --- transaction -------------------------------------------------------------------
     def begin(self, meta: dict[str, Any], *, expected_rows: int = 0) -> int:
@@ -61,13 +67,20 @@ class ImportWriter:
         load. A load larger than the stored positions also drops the secondary positions
         index and builds it again at commit (an index built after a bulk load costs a
         quarter of one kept up during it); DDL is transactional, so a rollback restores it.
+
+        Into an empty positions table, such a load drops the unique (chart_id, date, rank)
+        index as well (a fifth of a million-row load, measured) and builds it at commit.
+        Every stored row is then this import's own, so the caller tells a duplicate rank
+        from the ranks it inserted, without querying (:attr:`rank_index_dropped`); should
+        one slip through, building the index fails and nothing is stored.
         """
         self.conn.execute("PRAGMA foreign_keys = OFF")
         self.conn.execute("BEGIN IMMEDIATE")
         stored = self.conn.execute("SELECT MAX(id) FROM positions").fetchone()[0] or 0
-        self._rebuild_index = expected_rows > max(50_000, stored)
-        if self._rebuild_index:
-            self.conn.execute(f"DROP INDEX IF EXISTS {ENTRY_DATE_INDEX}")
+        if expected_rows > max(BULK_LOAD_ROWS, stored):
+            self._drop_index(ENTRY_DATE_INDEX)
+            if stored == 0:
+                self._drop_index(RANK_INDEX)
         cols = ", ".join(meta)
         marks = ", ".join("?" for _ in meta)
         cur = self.conn.execute(
@@ -77,8 +90,35 @@ class ImportWriter:
         self.import_id = int(cur.lastrowid or 0)
         return self.import_id
 
+    @property
+    def rank_index_dropped(self) -> bool:
+        """True during a bulk load into an empty project: no unique index on the ranks."""
+        return RANK_INDEX in self._dropped
+
+    def _drop_index(self, name: str) -> None:
+        row = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+        ).fetchone()
+        if row and row[0]:  # rebuilt at commit with the schema's own statement
+            self._dropped[name] = str(row[0])
+            self.conn.execute(f"DROP INDEX {name}")
+
+    def _restore_indexes(self) -> None:
+        if RANK_INDEX in self._dropped:
+            try:
+                self.conn.execute(self._dropped[RANK_INDEX])
+            except sqlite3.IntegrityError as e:  # the caller's duplicate check missed one
+                raise IngestError(
+                    "Two rows of this file hold the same rank on one chart date and the import "
+                    f"did not catch it ({e}); nothing was imported.") from e
+        for name, sql in self._dropped.items():
+            if name != RANK_INDEX:
+                self.conn.execute(sql)
+        self._dropped.clear()
+        self.conn.execute(ENTRY_DATE_INDEX_SQL)  # no-op: it exists (made by m0001)
+
     def commit(self) -> None:
-        self.conn.execute(ENTRY_DATE_INDEX_SQL)  # no-op unless a bulk load dropped it
+        self._restore_indexes()  # no-op unless a bulk load dropped them
         self.conn.execute("COMMIT")
         self.conn.execute("PRAGMA foreign_keys = ON")
 
@@ -189,6 +229,8 @@ class ImportWriter:
         self, chart_id: int, dates: Iterable[str]
     ) -> dict[tuple[str, int], tuple[int, int]]:
         """(date, rank) -> (entry_id, import_id) already stored on those chart dates."""
+        # Without the rank index each query would scan the table
+        assert not self.rank_index_dropped, "the caller tracks ranks during a bulk load"
         out: dict[tuple[str, int], tuple[int, int]] = {}
         for date in dates:
             for rank, eid, iid in self.conn.execute(
@@ -227,7 +269,7 @@ class ImportWriter:
 
     def refresh_entries(self, entry_ids: Iterable[int]) -> None:
         """Recompute first/last date, debut and peak rank and length of the given entries."""
-        self.conn.execute(ENTRY_DATE_INDEX_SQL)  # the queries below need it, once rows are in
+        self._restore_indexes()  # the queries below need the entry index, once rows are in
         self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id INTEGER PRIMARY KEY)")
         self.conn.execute("DELETE FROM _touched")
         self.conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)",

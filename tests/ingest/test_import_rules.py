@@ -211,3 +211,52 @@ def test_entry_figures_counted_during_the_load_match_the_table(project, shared, 
     writer.refresh_entries(row[0] for row in counted)  # the same figures, read back by SQL
     assert project.conn.execute(query).fetchall() == counted
     project.conn.execute("ROLLBACK")
+
+
+def _tables(project) -> list[list[tuple]]:
+    return [project.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("tracks", "entries", "positions", "position_blocks")] + [
+        project.conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()]
+
+
+def _ranks_repeated_chunks_apart(tmp_path: Path) -> Path:
+    body = "".join(f"2020-01-{d:02d},{r},Song {r + d},Artist {r},,1,1\n"
+                   for d in (4, 11, 18) for r in range(1, 31))
+    body += "2020-01-04,7,Song X,Artist X,,1,1\n2020-01-11,30,Song Y,Artist Y,,1,1\n"
+    return hot100(tmp_path, "hot100_repeats.csv", body)
+
+
+def test_bulk_load_without_the_rank_index_refuses_the_same_duplicates(
+    tmp_path, monkeypatch
+) -> None:
+    from chartreview.store import open_project
+    from chartreview.store import writer as store_writer
+
+    dropped: list[str] = []
+    real_drop = store_writer.ImportWriter._drop_index
+    monkeypatch.setattr(store_writer.ImportWriter, "_drop_index",
+                        lambda self, name: (dropped.append(name), real_drop(self, name))[1])
+    path = _ranks_repeated_chunks_apart(tmp_path)
+    results = []
+    for bulk_rows in (50_000, 0):  # queries per chunk, then the bulk path (a lower threshold)
+        monkeypatch.setattr(store_writer, "BULK_LOAD_ROWS", bulk_rows)
+        with open_project(tmp_path / f"p{bulk_rows}.sqlite", create=True) as p:
+            report = import_file(p, path, ImportOptions(chunk_rows=8))
+            results.append((report.rejected, report.examples, _tables(p)))
+    assert dropped == [store_writer.ENTRY_DATE_INDEX, store_writer.RANK_INDEX]
+    assert results[0] == results[1]  # same rows, figures, blocks and schema (indexes back)
+    rejected, examples, _ = results[1]
+    assert rejected == {"duplicate rank on the same chart date": 2}
+    assert [line for line, _ in examples] == [92, 93]
+
+
+def test_bulk_load_a_duplicate_missed_fails_whole(project, tmp_path, monkeypatch) -> None:
+    from chartreview.ingest.seen_ranks import SeenRanks
+    from chartreview.store import writer as store_writer
+
+    monkeypatch.setattr(store_writer, "BULK_LOAD_ROWS", 0)
+    monkeypatch.setattr(SeenRanks, "taken", lambda self, chart, days, ranks: ranks < 0)
+    before = snapshot(project)
+    with pytest.raises(IngestError, match="same rank on one chart date"):
+        import_file(project, _ranks_repeated_chunks_apart(tmp_path), ImportOptions(chunk_rows=8))
+    assert snapshot(project) == before
