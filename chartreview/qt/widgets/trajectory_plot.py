@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPicture, QTransform
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPicture, QTransform
 from PySide6.QtWidgets import QToolTip
 
 MAX_OVERLAYS = 8
@@ -56,30 +56,60 @@ def _curve(**opts: Any) -> pg.PlotDataItem:
     return pg.PlotDataItem(dynamicRangeLimit=None, **opts)
 
 
-def _fill_line(p: QPainter, pen: QPen, a: QPointF, b: QPointF) -> bool:
-    """Draw a thin level or upright line as a one-pixel rectangle; False if it is not one.
+def _line_pixels(t: QTransform, pen: QPen, a: QPointF, b: QPointF) -> QRect | None:
+    """The device pixels a thin level or upright line covers; None if it is not one.
 
-    The grid is such lines in a translucent pen, and Qt's cosmetic line stroker blends
-    them pixel by pixel: 53 grid lines took 4.6 ms, the same rectangles 0.15 ms. The
-    rectangle covers the device pixels the stroker covers (the floor of each end, both
-    ends included), so the grid looks exactly as before.
+    Qt's cosmetic stroker covers the floor of each end, both ends included.
     """
-    t = p.deviceTransform()
-    if (t.type() not in _SHIFTS or pen.widthF() > 1 or not pen.isCosmetic()
-            or pen.style() != Qt.PenStyle.SolidLine):
-        return False
+    if pen.widthF() > 1 or not pen.isCosmetic() or pen.style() != Qt.PenStyle.SolidLine:
+        return None
     da, db = t.map(a), t.map(b)
     if da.y() == db.y():
         x0, x1 = sorted((math.floor(da.x()), math.floor(db.x())))
-        rect = QRectF(x0, math.floor(da.y()), x1 - x0 + 1, 1)
-    elif da.x() == db.x():
+        return QRect(x0, math.floor(da.y()), x1 - x0 + 1, 1)
+    if da.x() == db.x():
         y0, y1 = sorted((math.floor(da.y()), math.floor(db.y())))
-        rect = QRectF(math.floor(da.x()), y0, 1, y1 - y0 + 1)
-    else:
-        return False
-    # back to the painter's coordinates; the edges land on whole device pixels
-    p.fillRect(rect.translated(-t.dx(), -t.dy()), pen.color())
-    return True
+        return QRect(math.floor(da.x()), y0, 1, y1 - y0 + 1)
+    return None
+
+
+def _paint_grid(p: QPainter, ticks: Sequence[tuple[QPen, QPointF, QPointF]]) -> None:
+    """Draw ticks and grid lines as pixel fills, as the stroker would have drawn them.
+
+    The grid is thin level or upright lines in translucent pens, and Qt's cosmetic line
+    stroker blends those pixel by pixel: 53 lines took 4.6 ms, the same pixels as
+    rectangles 0.15 ms. Upright lines of one colour and height go in one stroke, as a
+    one-pixel-high image of their columns stretched down (a rectangle per line still
+    costs a span per row). The pixels are the stroker's, so the grid looks the same.
+    """
+    t = p.deviceTransform()
+    if t.type() not in _SHIFTS:  # scaled (a high-DPI screen, an export): Qt's lines
+        for pen, a, b in ticks:
+            p.setPen(pen)
+            p.drawLine(a, b)
+        return
+    shift = QPointF(-t.dx(), -t.dy())  # device pixels back to the painter's coordinates
+    columns: dict[tuple[int, int, int], tuple[QColor, list[int]]] = {}
+    for pen, a, b in ticks:
+        r = _line_pixels(t, pen, a, b)
+        if r is None:
+            p.setPen(pen)
+            p.drawLine(a, b)
+        elif r.width() == 1 and r.height() > 1:
+            color = pen.color()
+            columns.setdefault((color.rgba(), r.top(), r.height()), (color, []))[1].append(
+                r.left())
+        else:
+            p.fillRect(QRectF(r).translated(shift), pen.color())
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+    for (_, top, height), (color, xs) in columns.items():
+        left = min(xs)
+        row = QImage(max(xs) - left + 1, 1, QImage.Format.Format_ARGB32_Premultiplied)
+        row.fill(Qt.GlobalColor.transparent)
+        for x in xs:
+            row.setPixelColor(x - left, 0, color)
+        p.drawImage(QRectF(left, top, row.width(), height).translated(shift), row,
+                    QRectF(0, 0, row.width(), 1))
 
 
 def _axis_specs(axis: Any) -> Any:
@@ -123,10 +153,7 @@ def _paint_axis(axis: Any, p: QPainter) -> None:
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     p.setPen(pen)
     p.drawLine(p1, p2)
-    for pen, p1, p2 in ticks:
-        if not _fill_line(p, pen, p1, p2):
-            p.setPen(pen)
-            p.drawLine(p1, p2)
+    _paint_grid(p, ticks)
     if axis.style["tickFont"] is not None:
         p.setFont(axis.style["tickFont"])
     p.setPen(axis.textPen())
