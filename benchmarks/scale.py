@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from import_speed import write_file
@@ -35,6 +37,45 @@ app.processEvents()
 print(f"{time.perf_counter() - t0:.2f} {w.model.rowCount()}")
 w.close()
 """
+
+
+SELECTIONS = 60
+
+
+def select_times(app: Any, w: Any, ids: list[int]) -> list[float]:
+    """Seconds from making each entry the table's current row (as J/K or a click does)
+    until the plot and signals have been painted with it, sorted.
+
+    Qt paints on a later turn of the event loop, and not necessarily on the first
+    ``processEvents`` on every platform, so the loop runs until the plot's viewport
+    has had its paint event, then once more for anything that paint queued (a second
+    paint is part of what the user waits for).
+    """
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    class PaintWatch(QObject):
+        painted = False
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watch = PaintWatch()
+    w.detail.plot.viewport().installEventFilter(watch)
+    times = []
+    for eid in ids:
+        if w.current_id() == eid:
+            continue  # already shown: selecting it again paints nothing
+        watch.painted = False
+        t = time.perf_counter()
+        w.select(eid)
+        while not watch.painted and time.perf_counter() - t < 1:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        app.processEvents()
+        times.append(time.perf_counter() - t)
+    w.detail.plot.viewport().removeEventFilter(watch)
+    return sorted(times)
 
 
 def line(what: str, took: float, goal: str) -> None:
@@ -92,14 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             w.model.data(w.model.index(0, 0))
             app.processEvents()
             line(f"sort by {key} and paint", time.perf_counter() - t, "< 300 ms")
-        ids = w.model.ids[:20]
-        times = []
-        for eid in ids:
-            t = time.perf_counter()
-            w._show(eid)
-            app.processEvents()
-            times.append(time.perf_counter() - t)
-        line("select an entry: plot and signals (median of 20)", sorted(times)[10], "< 50 ms")
+        times = select_times(app, w, w.model.ids[:SELECTIONS])
+        line(f"select an entry: plot and signals painted (median of {len(times)})",
+             statistics.median(times), "< 50 ms")
+        line("  (same, 90th percentile)", times[int(0.9 * len(times)) - 1], "-")
         t = time.perf_counter()
         w.filter_bar.search.setText("Song 42")
         w.filter_bar.emit_filter()
