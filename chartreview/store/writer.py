@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from chartreview.domain import IngestError
@@ -240,11 +240,17 @@ class ImportWriter:
                 out[(date, rank)] = (eid, iid)
         return out
 
-    def insert_positions(self, rows: Iterable[tuple[Any, ...]]) -> int:
+    def insert_positions(
+        self, rows: Iterable[tuple[Any, ...]], columns: Sequence[str] = POSITION_COLUMNS
+    ) -> int:
+        """Insert rows of ``columns`` (a subset of POSITION_COLUMNS; the others are NULL)."""
+        unknown = set(columns) - set(POSITION_COLUMNS)
+        if unknown:
+            raise ValueError(f"not position columns: {sorted(unknown)}")
         before = self.conn.total_changes
         self.conn.executemany(
-            f"INSERT OR IGNORE INTO positions ({', '.join(POSITION_COLUMNS)}) "
-            f"VALUES ({', '.join('?' for _ in POSITION_COLUMNS)})",
+            f"INSERT OR IGNORE INTO positions ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})",
             rows,
         )
         return self.conn.total_changes - before
