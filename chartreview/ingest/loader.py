@@ -190,27 +190,31 @@ def _load(
         # The file's frequency: given, named, else read from its dates (once per file)
         frequency = frequency or opts.frequency or defaults.frequency
         frequency = frequency or _infer_frequency(frame["date"])
-        frame["chart_id"] = 0
-        for (chart, region), idx in frame.groupby(["chart", "region"]).groups.items():
+        # Each (chart, region) once, in sorted order: charts are created in that order
+        chart_codes, charts = pd.factorize(frame["chart"], sort=True)
+        region_codes, regions = pd.factorize(frame["region"], sort=True)
+        pairs, pair_codes = np.unique(chart_codes.astype(np.int64) * len(regions) + region_codes,
+                                      return_inverse=True)
+        chart_ids = []
+        for pair in pairs.tolist():
+            chart, region = charts[pair // len(regions)], regions[pair % len(regions)]
             freq = frequency
-            cid = writer.chart_id(
+            chart_ids.append(writer.chart_id(
                 str(chart), str(region), freq, defaults.platform,
                 opts.metric or infer_metric(str(chart)),
-            )
-            frame.loc[idx, "chart_id"] = cid
+            ))
             label = f"{chart} ({region}, {freq})"
             if label not in report.charts:
                 report.charts.append(label)
+        frame["chart_id"] = np.asarray(chart_ids, dtype=np.int64)[pair_codes]
         # Tracks: normalise each distinct (title, artist, spotify id) once
         if "spotify_id" not in frame:
             frame["spotify_id"] = None
-        groups = frame.groupby(["title", "artist", "spotify_id"], dropna=False, sort=False)
-        codes = groups.ngroup().to_numpy()
-        firsts = groups.head(1)
-        firsts = firsts.iloc[groups.ngroup().loc[firsts.index].argsort()]
+        codes, firsts = _groups(frame, ["title", "artist", "spotify_id"])
         resolved = []
-        for title, artist, sid in zip(firsts["title"], firsts["artist"], firsts["spotify_id"],
-                                      strict=True):
+        for title, artist, sid in zip(frame["title"].to_numpy(object)[firsts],
+                                      frame["artist"].to_numpy(object)[firsts],
+                                      frame["spotify_id"].to_numpy(object)[firsts], strict=True):
             sid = None if pd.isna(sid) else str(sid)
             k = (title, artist, sid)
             tid = track_cache.get(k)
@@ -220,13 +224,9 @@ def _load(
                                       fold(lead) or artist.lower(), sid)
                 track_cache[k] = tid
             resolved.append(tid)
-        ids = np.asarray(resolved, dtype="int64")[codes]
-        frame["track_id"] = ids
-        entry = pd.Series(0, index=frame.index, dtype="int64")
-        for cid, idx in frame.groupby("chart_id").groups.items():
-            mapping = writer.entry_ids(int(cid), frame.loc[idx, "track_id"].unique().tolist())
-            entry.loc[idx] = frame.loc[idx, "track_id"].map(mapping)
-        frame["entry_id"] = entry
+        frame["track_id"] = np.asarray(resolved, dtype="int64")[codes]
+        frame["entry_id"] = _entry_ids(writer, frame["chart_id"].to_numpy(np.int64),
+                                       frame["track_id"].to_numpy(np.int64))
         frame = _drop_duplicates(frame, writer, report, seen)
         if frame.empty:
             continue
@@ -263,6 +263,36 @@ def _load(
         if on_progress:
             on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
     return touched
+
+
+def _groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row and the first row of each group, groups numbered in order
+    of first appearance (as ``groupby(sort=False, dropna=False).ngroup()``; missing is a
+    value of its own), from integer codes rather than a pandas groupby."""
+    import pandas as pd
+
+    key = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+        key, _ = pd.factorize(key * len(uniques) + codes)  # renumbered: stays below len(frame)
+    return key, np.unique(key, return_index=True)[1]
+
+
+def _entry_ids(writer: store_writer.ImportWriter, chart_ids: np.ndarray,
+               track_ids: np.ndarray) -> np.ndarray:
+    """Entry id of each row, chart by chart (ascending), tracks in order of appearance."""
+    import pandas as pd
+
+    out = np.zeros(len(chart_ids), dtype=np.int64)
+    order = np.argsort(chart_ids, kind="stable")
+    charts, starts = np.unique(chart_ids[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    for cid, start, end in zip(charts.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        rows = order[start:end]
+        codes, tracks = pd.factorize(track_ids[rows])
+        mapping = writer.entry_ids(cid, tracks.tolist())
+        out[rows] = np.asarray([mapping[t] for t in tracks.tolist()], dtype=np.int64)[codes]
+    return out
 
 
 def _python_values(column: pd.Series) -> list[Any] | None:

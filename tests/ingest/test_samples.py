@@ -176,6 +176,46 @@ def test_kaggle_layout_with_two_charts(project, tmp_path: Path) -> None:
     assert viral == "viral"
 
 
+def test_one_chunk_of_many_charts_regions_and_ids_lands_on_the_right_entries(
+        project, tmp_path: Path) -> None:
+    # Rows of 2 charts x 2 regions interleaved in one chunk; songs with and without a track
+    # id, one title by two artists: each position must land on its own chart and on the
+    # entry of its own (chart, track).
+    url = "https://open.spotify.com/track/6mICuAdrwEjh6Y6lroV2Kg"
+    rows = []
+    for day in ("2017-01-01", "2017-01-02"):
+        for n, region in enumerate(("us", "Argentina")):
+            rows += [f"Chantaje,1,{day},Shakira,{url},{region},top200,SAME_POSITION,{9000 + n}",
+                     f"Vente Pa' Ca,2,{day},Shakira,,{region},top200,SAME_POSITION,{8000 + n}",
+                     f"Chantaje,3,{day},Maluma,,{region},top200,MOVE_UP,{700 + n}",
+                     f"Chantaje,1,{day},Shakira,{url},{region},viral50,MOVE_UP,"]
+    path = tmp_path / "charts.csv"
+    path.write_text("title,rank,date,artist,url,region,chart,trend,streams\n"
+                    + "\n".join(rows) + "\n")
+    report = import_file(project, path, ImportOptions(chunk_rows=100_000))
+    assert report.rows_imported == 16
+    assert sorted(report.charts) == [
+        "Spotify Top 200 (argentina, daily)", "Spotify Top 200 (us, daily)",
+        "Spotify Viral 50 (argentina, daily)", "Spotify Viral 50 (us, daily)"]
+    for n, region in enumerate(("us", "argentina")):
+        chart = f"Spotify Top 200 ({region}, daily)"
+        first = position(project, chart, "2017-01-02", 1)
+        assert (first["title"], first["artist"], first["spotify_id"], first["streams"]) == (
+            "Chantaje", "Shakira", "6mICuAdrwEjh6Y6lroV2Kg", 9000 + n)
+        second = position(project, chart, "2017-01-02", 2)
+        assert (second["title"], second["artist"], second["spotify_id"], second["streams"]) == (
+            "Vente Pa' Ca", "Shakira", None, 8000 + n)
+        third = position(project, chart, "2017-01-02", 3)
+        assert (third["title"], third["artist"], third["streams"]) == ("Chantaje", "Maluma",
+                                                                       700 + n)
+    # One entry per (chart, track), each holding its chart's two days
+    entries = project.conn.execute(
+        "SELECT e.id, (SELECT COUNT(*) FROM positions p WHERE p.entry_id = e.id "
+        "AND p.chart_id = e.chart_id) FROM entries e").fetchall()
+    assert len(entries) == 2 * 3 + 2 * 1  # 3 songs on each top 200, 1 on each viral 50
+    assert {n for _, n in entries} == {2}
+
+
 def test_mapped_csv_and_xlsx(project, tmp_path: Path) -> None:
     import openpyxl
 
