@@ -177,7 +177,8 @@ class DatedRows:
             chunk = _extra(chunk, ["trend"])
             chunk = rename(chunk, layout)
             if "chart" in chunk:
-                chunk["chart"] = chunk["chart"].map(lambda c: KAGGLE_CHARTS.get(str(c), c))
+                chunk["chart"] = per_unique(chunk["chart"], lambda s: s.map(
+                    lambda c: KAGGLE_CHARTS.get(str(c), c)))
             if "region" in chunk:
                 chunk["region"] = per_unique(chunk["region"], lambda s: s.str.strip().str.lower())
             yield chunk
