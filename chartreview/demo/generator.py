@@ -86,6 +86,7 @@ class _Names:
         self.rng = rng
         self.used_artists: set[str] = set()
         self.used_titles: set[str] = set()
+        self._space_left: int | None = None  # titles of the word lists not yet used
 
     def artist(self) -> str:
         for _ in range(1000):
@@ -101,7 +102,15 @@ class _Names:
         raise RuntimeError("ran out of artist names")
 
     def title(self) -> str:
-        for _ in range(10_000):
+        # Once every title the word lists make is taken (a world of more than about 90
+        # weeks), drawing for a free one cannot succeed: number them at once. Worlds that
+        # do not use them all draw exactly as before.
+        if self._space_left is None:
+            self._space_left = len(
+                {f"{a} {b}" for a in _WORDS for b in _NOUNS}
+                | {f"{a} {b}" for a in _NOUNS for b in _NOUNS}
+                | {f"{a} Me {b}" for a in _WORDS for b in _WORDS})
+        for _ in range(10_000 if self._space_left > 0 else 0):
             r = self.rng.random()
             if r < 0.4:
                 t = f"{self.rng.choice(_WORDS)} {self.rng.choice(_NOUNS)}"
@@ -111,6 +120,7 @@ class _Names:
                 t = f"{self.rng.choice(_WORDS)} Me {self.rng.choice(_WORDS)}"
             if t not in self.used_titles:
                 self.used_titles.add(t)
+                self._space_left -= 1
                 return t
         t = f"{self.rng.choice(_NOUNS)} No. {len(self.used_titles)}"
         self.used_titles.add(t)
