@@ -1,9 +1,11 @@
 """Export speed on a generated project: every format, and the PDF of 200+ flagged entries.
 
 Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/exports.py``.
-Builds the demo world (seed 7), scores it, records verdicts on 10,000 entries when asked
-(``--reviewed N``; the demo has about 3,300 entries, so a larger world is generated),
-then times each export through the same functions the CLI calls.
+Builds the demo world (seed 7) over ``--weeks`` weeks, scores it, records a verdict on the
+``--reviewed`` highest-scoring entries, then times each export through the same functions
+the CLI calls. The defaults are the issue's goal: 240 weeks hold 10,215 entries, so 10,000
+of them are reviewed (building that world takes about five minutes; ``--weeks 64
+--reviewed 3000`` is the quick run).
 """
 
 from __future__ import annotations
@@ -24,14 +26,16 @@ from chartreview.store.reviews import append_event
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--weeks", type=int, default=64)
-    ap.add_argument("--reviewed", type=int, default=3000)
+    ap.add_argument("--weeks", type=int, default=240)
+    ap.add_argument("--reviewed", type=int, default=10_000)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         project = open_project(Path(tmp) / "p.sqlite", create=True)
         build_demo(project, weeks=args.weeks)
         score_project(project)
         ids = queries.entry_ids(project, sort="score")[: args.reviewed]
+        if len(ids) < args.reviewed:
+            print(f"only {len(ids):,} entries in {args.weeks} weeks: give more --weeks")
         started = time.perf_counter()
         for i, eid in enumerate(ids):
             append_event(project, eid, "verdict", analyst="bench",
