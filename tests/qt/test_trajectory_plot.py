@@ -81,3 +81,59 @@ def test_legend_rows_are_kept_when_their_number_changes(qtbot) -> None:
     assert plot.legend.layout.count() == 8  # a sample and a label per row
     assert all(s.isVisibleTo(plot.legend) and lb.isVisibleTo(plot.legend)
                for s, lb in plot.legend.items)
+
+
+def _days(first: str, n: int) -> list[str]:
+    from datetime import date, timedelta
+
+    start = date.fromisoformat(first)
+    return [(start + timedelta(days=i)).isoformat() for i in range(n)]
+
+
+def _labels(plot: TrajectoryPlot, side: str) -> list:
+    from chartreview.qt.widgets.trajectory_plot import _axis_specs
+
+    return _axis_specs(plot.getPlotItem().getAxis(side))[2]
+
+
+def test_date_labels_never_print_over_each_other(qtbot) -> None:
+    # A month's name used to land on the day beside it ("31Aug") at some widths
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    plot.show()
+    days = _days("2025-06-26", 61)
+    entry = {"entry_id": 1, "chart": "Spotify Daily 100 (us, daily)"}
+    months = 0
+    for width in range(420, 820, 40):
+        plot.resize(width, 300)
+        qtbot.wait(1)
+        plot.show_entry(entry, _pos(days, [50 - i % 40 for i in range(61)]), [], [])
+        qtbot.wait(1)
+        texts = _labels(plot, "bottom")
+        assert len(texts) >= 2, width
+        rects = [rect for rect, _flags, _text in texts]
+        for i, a in enumerate(rects):
+            assert not any(a.intersects(b) for b in rects[i + 1:]), (
+                width, [t for *_, t in texts])
+        months += sum(t in ("Jul", "Aug") for *_, t in texts)
+        days_shown = [t for *_, t in texts if t.isdigit()]
+        assert width < 580 or len(days_shown) >= 8, (width, days_shown)
+    assert months > 0  # the coarser level (months) is what stays
+
+
+def test_the_signal_name_is_not_drawn_under_the_legend(qtbot) -> None:
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(560, 320)
+    plot.show()
+    days = _days("2024-11-17", 40)
+    ranks = [48 - i for i in range(36)] + [13, 12, 11, 12]  # peak late: under the legend
+    entry = {"entry_id": 1, "chart": "Spotify Daily 100 (de, daily)"}
+    signals = [{"signal": "smooth_streams", "contribution": 60.0}]
+    plot.show_entry(entry, _pos(days, ranks, streams=True), [], signals)
+    qtbot.wait(1)
+    label = plot.peak_line.label
+    assert label.isVisible() and label.toPlainText() == "smooth streams"  # named at once
+    assert not label.sceneBoundingRect().intersects(plot.legend.sceneBoundingRect())
+    plot.show_entry(entry, _pos(days, ranks), [], [{"signal": "flood", "contribution": 9.0}])
+    assert label.toPlainText() == "flood"  # this entry's signal, not the one before

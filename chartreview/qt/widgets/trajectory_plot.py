@@ -130,9 +130,27 @@ def _axis_specs(axis: Any) -> Any:
             specs = axis.generateDrawSpecs(painter)
         finally:
             painter.end()
+        if specs is not None:
+            specs = (*specs[:2], _apart(specs[2]))
         axis._draw_specs = specs
         axis.picture = True  # pyqtgraph only tests it against None
     return axis._draw_specs
+
+
+def _apart(texts: list[Any]) -> list[Any]:
+    """The tick labels without those that would overprint one before them.
+
+    pyqtgraph lists the labels level by level, the coarsest first (months before days on
+    the date axis), and places each level without regard to the others: a month's name
+    landed on the day next to it ("31Aug"). A later label touching an earlier one is left
+    out, so the month stays and the day beside it goes.
+    """
+    kept: list[Any] = []
+    for spec in texts:
+        room = spec[0].adjusted(-3, 0, 3, 0)
+        if not any(room.intersects(k[0]) for k in kept):
+            kept.append(spec)
+    return kept
 
 
 def _paint_axis(axis: Any, p: QPainter) -> None:
@@ -353,6 +371,17 @@ class TrajectoryPlot(pg.PlotWidget):
         self.legend.layout.activate()
         item.layout.activate()
         self.scene().prepareForPaint()
+        self._clear_of_legend(self.peak_line.label)
+
+    def _clear_of_legend(self, label: Any) -> None:
+        """Put the signal's name at the foot of its line, or at the top where the legend
+        (bottom right, over the usual tail of a run) would cover it."""
+        if not self.peak_line.isVisible():
+            return
+        for position in (0.95, 0.05):
+            label.setPosition(position)
+            if not label.sceneBoundingRect().intersects(self.legend.sceneBoundingRect()):
+                return
 
     def _update_legend(self) -> None:
         """Point the legend's rows at this entry's curves, building a row only once.
@@ -479,7 +508,11 @@ class TrajectoryPlot(pg.PlotWidget):
             return
         peak_i = int(np.nanargmin(ranks))
         self.peak_line.setValue(self._x[peak_i])
-        self.peak_line.label.setFormat(fired[0]["signal"].replace("_", " "))
+        # setFormat alone renders the text only on the next move of a visible line: the
+        # first entry's mark had no name, and later ones the name of the entry before
+        name = fired[0]["signal"].replace("_", " ")
+        self.peak_line.label.setFormat(name)
+        self.peak_line.label.setText(name)
         self.peak_line.setVisible(True)
         # The steepest climb in one step (or the debut week when it debuted at its peak)
         climbs = -np.diff(ranks) if len(ranks) > 1 else np.array([])
