@@ -165,8 +165,8 @@ def _import(
 
 def _load(
     writer: store_writer.ImportWriter, src: Source, chunks: Iterator[pd.DataFrame],
-    opts: ImportOptions,
-    defaults: ChartDefaults, report: ImportReport, counter: ByteCounter, stats: EntryFigures,
+    opts: ImportOptions, defaults: ChartDefaults, report: ImportReport, counter: ByteCounter,
+    stats: EntryFigures,
     on_progress: ProgressFn | None, cancel: CancelToken | None,
 ) -> set[int]:
     import pandas as pd

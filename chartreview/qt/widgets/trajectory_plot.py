@@ -371,13 +371,14 @@ class TrajectoryPlot(pg.PlotWidget):
         self.legend.layout.activate()
         item.layout.activate()
         self.scene().prepareForPaint()
-        self._clear_of_legend(self.peak_line.label)
+        self._clear_of_legend()
 
-    def _clear_of_legend(self, label: Any) -> None:
+    def _clear_of_legend(self) -> None:
         """Put the signal's name at the foot of its line, or at the top where the legend
         (bottom right, over the usual tail of a run) would cover it."""
         if not self.peak_line.isVisible():
             return
+        label = self.peak_line.label
         for position in (0.95, 0.05):
             label.setPosition(position)
             if not label.sceneBoundingRect().intersects(self.legend.sceneBoundingRect()):
