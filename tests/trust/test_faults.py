@@ -11,13 +11,12 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
 from chartreview.domain import ProjectError
-from chartreview.ingest import import_file
+from chartreview.ingest import ImportOptions, import_file
 from chartreview.review import audit
 from chartreview.store import db as store_db
 from chartreview.store import open_project, queries
@@ -31,7 +30,17 @@ pytestmark = pytest.mark.slow
 def _python(code: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _read_until(proc: subprocess.Popen[str], line: str) -> list[str]:
+    """The lines ``proc`` printed up to ``line`` (or up to its end, if it never did)."""
+    assert proc.stdout is not None
+    seen = [proc.stdout.readline().strip()]
+    while seen[-1] and seen[-1] != line:
+        seen.append(proc.stdout.readline().strip())
+    return seen
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
@@ -48,20 +57,33 @@ def _big_chart(path: Path, weeks: int = 300) -> Path:
     return path
 
 
-IMPORT_CODE = """
+CHART = "Hot 100"
+IMPORT_CODE = f"""
     import sys
     from chartreview.store import open_project
     from chartreview.ingest import import_file, ImportOptions
     p = open_project(sys.argv[1])
+    pause_at = sys.argv[3] if len(sys.argv) > 3 else None
+
+    def progress(pr):
+        print(pr.message, flush=True)
+        if pr.message == pause_at:  # hold the import (and its write lock) until told
+            sys.stdin.readline()
+
     print("started", flush=True)
-    import_file(p, sys.argv[2], ImportOptions(chart="Hot 100", chunk_rows=500))
+    import_file(p, sys.argv[2], ImportOptions(chart={CHART!r}, chunk_rows=500),
+                on_progress=progress)
     print("done", flush=True)
 """
 
 
-@pytest.mark.parametrize("delay", [0.05, 0.3, 0.8, 1.5])
+# Killed at points named by the import's own progress, so a faster machine or a faster
+# import still lands each kill in the same phase: first chunk, halfway, writing the
+# entries (just before the commit, or just after), finished
+@pytest.mark.parametrize("after", ["500 rows read", "15,000 rows read", "Updating entries",
+                                   "done"])
 def test_sigkill_during_import_loses_nothing_and_the_import_then_succeeds(
-        tmp_path: Path, shared: Path, delay: float) -> None:
+        tmp_path: Path, shared: Path, after: str) -> None:
     db = tmp_path / "p.sqlite"
     with open_project(db, create=True) as p:
         import_file(p, shared / "billboard/hot100_recent.json")
@@ -69,17 +91,22 @@ def test_sigkill_during_import_loses_nothing_and_the_import_then_succeeds(
         before = snapshot(p)
     big = _big_chart(tmp_path / "hot100_big.csv")
     proc = _python(IMPORT_CODE, str(db), str(big))
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "started"
-    time.sleep(delay)
+    seen = _read_until(proc, after)
     _kill(proc)
+    assert seen[-1] == after, seen
     with open_project(db) as p:
         assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        if count(p, "imports") == 1:  # killed before the commit: exactly as before
+        committed = count(p, "imports") == 2
+        if not committed:  # killed before the commit: exactly as before
             assert snapshot(p) == before
+        assert committed or after != "done"
         assert queries.entry(p, 1)["note"] == "keep me"
-        report = import_file(p, big)
-        assert report.already_imported or report.rows_imported == 30_000
+        # The same import again (same options: they are part of what was imported)
+        report = import_file(p, big, ImportOptions(chart=CHART, chunk_rows=500))
+        if committed:  # killed after the commit: it is whole, and known
+            assert report.already_imported
+        else:
+            assert not report.already_imported and report.rows_imported == 30_000
         assert count(p, "positions") == 30_100
 
 
@@ -117,20 +144,19 @@ def test_reads_go_on_during_another_process_import_and_writers_wait(
     with open_project(db, create=True) as p:
         import_file(p, shared / "billboard/hot100_recent.json")
     big = _big_chart(tmp_path / "hot100_big.csv", weeks=600)
-    proc = _python(IMPORT_CODE, str(db), str(big))
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "started"
-    time.sleep(0.3)
+    halfway = "30,000 rows read"
+    proc = _python(IMPORT_CODE, str(db), str(big), halfway)
+    assert _read_until(proc, halfway)[-1] == halfway  # paused there, holding the write lock
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_S", 0.2)
     with open_project(db) as p:
-        started = time.perf_counter()
         rows = queries.list_entries(p, limit=5)  # WAL: readers are never blocked
-        assert len(rows) == 5 and time.perf_counter() - started < 1.0
-        if proc.poll() is None:  # the import still holds the write lock
-            with pytest.raises(ProjectError, match="busy: another chartreview"):
-                audit.set_verdict(p, 1, "ai", analyst="bo")
-    out, err = proc.communicate(timeout=120)
+        assert len(rows) == 5
+        assert count(p, "positions") == 100  # and see none of the unfinished import
+        with pytest.raises(ProjectError, match="busy: another chartreview"):
+            audit.set_verdict(p, 1, "ai", analyst="bo")
+    out, err = proc.communicate("go on\n", timeout=120)
     assert proc.returncode == 0, err
-    assert out.strip() == "done"
+    assert out.strip().splitlines()[-1] == "done"
     with open_project(db) as p:  # after the import, the write goes through
         audit.set_verdict(p, 1, "ai", analyst="bo")
         assert queries.entry(p, 1)["verdict"] == "ai"
