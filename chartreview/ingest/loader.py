@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -184,23 +184,16 @@ def _load(
         if frame.empty:
             continue
         # Which chart each row belongs to: the user's word, else the row's, else the file's
-        for col, given, fallback in (
-            ("chart", opts.chart, defaults.name),
-            ("region", opts.region, defaults.region),
-        ):
-            if given or col not in frame:
-                frame[col] = given or fallback
-            else:
-                frame[col] = frame[col].fillna(fallback)
-        if frame["chart"].isna().any():
+        chart_codes, charts = _names(frame, "chart", opts.chart, defaults.name)
+        if charts is None:
             raise IngestError(f"Name the chart of {src.path.name} with --chart NAME.")
-        frame["region"] = frame["region"].fillna("global").astype(str).str.lower()
+        region_codes, regions = _names(frame, "region", opts.region, defaults.region or "global",
+                                       str.lower)
+        assert regions is not None  # its fallback is never missing
         # The file's frequency: given, named, else read from its dates (once per file)
         frequency = frequency or opts.frequency or defaults.frequency
         frequency = frequency or _infer_frequency(frame["date"])
         # Each (chart, region) once, in sorted order: charts are created in that order
-        chart_codes, charts = pd.factorize(frame["chart"], sort=True)
-        region_codes, regions = pd.factorize(frame["region"], sort=True)
         pairs, pair_codes = np.unique(chart_codes.astype(np.int64) * len(regions) + region_codes,
                                       return_inverse=True)
         chart_ids = []
@@ -267,10 +260,32 @@ def _load(
                 **{c: out[c].to_numpy(np.float64, na_value=np.nan) for c in ("streams", "sales")},
             })
         touched.update(frame["entry_id"].tolist())
-        report.note_dates(str(frame["date"].min()), str(frame["date"].max()))
+        dates = frame["date"].unique()  # a few distinct dates: min and max of those
+        report.note_dates(str(dates.min()), str(dates.max()))
         if on_progress:
             on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
     return touched
+
+
+def _names(
+    frame: pd.DataFrame, col: str, given: str | None, fallback: str | None,
+    fold: Callable[[str], str] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each row's code into the sorted distinct names of ``col``: ``given``, else the row's
+    value, else ``fallback``; worked out once per distinct value. None if a name is missing.
+    """
+    import pandas as pd
+
+    if given or col not in frame:
+        codes, raw = np.zeros(len(frame), dtype=np.int64), [given or fallback]
+    else:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)  # missing: a value
+        raw = [fallback if pd.isna(u) else u for u in uniques]
+    if any(name is None for name in raw):
+        return codes, None
+    done = [fold(str(name)) if fold else str(name) for name in raw]
+    names, inverse = np.unique(np.asarray(done, dtype=object), return_inverse=True)
+    return inverse.astype(np.int64)[codes], names
 
 
 def _groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 TEXT_FIELDS = ("title", "artist")
@@ -152,22 +153,39 @@ def track_key(title: str, credit: str) -> str:
 # --- validation ----------------------------------------------------------------------------
 
 
-def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """Apply a slow per-element string function once per distinct value.
+def unique_codes(
+    values: pd.Series, fn: Callable[[pd.Series], pd.Series]
+) -> tuple[np.ndarray, pd.Series]:
+    """``fn`` applied once per distinct value: each row's code (-1 = missing) and the results.
 
     Chart files repeat the same titles, artists and URLs on every chart date, so a
-    200-row daily chart over a year holds a few thousand distinct strings in 73,000 rows.
+    200-row daily chart over a year holds a few thousand distinct strings in 73,000 rows;
+    checks made on the results (empty? too long?) are made once per distinct value too.
     """
-    import numpy as np
     import pandas as pd
 
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(uniques) == 0:  # every value missing
-        return pd.Series(pd.NA, index=values.index, dtype="string")
-    done = fn(pd.Series(uniques, dtype="string")).to_numpy(dtype=object)
-    out = pd.Series(done[np.maximum(codes, 0)], index=values.index, dtype="string")
-    out[codes < 0] = pd.NA
+    return codes, fn(pd.Series(uniques, dtype="string")).reset_index(drop=True)
+
+
+def per_row(codes: np.ndarray, per_unique: np.ndarray, missing: Any) -> np.ndarray:
+    """Spread one value per distinct value back to the rows; ``missing`` where code is -1."""
+    import numpy as np
+
+    if len(per_unique) == 0:
+        return np.full(len(codes), missing, dtype=per_unique.dtype)
+    out = per_unique[np.maximum(codes, 0)]
+    out[codes < 0] = missing
     return out
+
+
+def per_unique(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply a slow per-element string function once per distinct value."""
+    import pandas as pd
+
+    codes, done = unique_codes(values, fn)
+    return pd.Series(per_row(codes, done.to_numpy(dtype=object), pd.NA), index=values.index,
+                     dtype="string")
 
 
 def parse_dates(values: pd.Series) -> pd.Series:
@@ -235,6 +253,17 @@ def to_int(values: pd.Series) -> pd.Series:
     return whole.astype("Int64")
 
 
+def to_int_per_unique(values: pd.Series) -> pd.Series:
+    """:func:`to_int` once per distinct value: for ranks and weeks, a few hundred in a file."""
+    import pandas as pd
+
+    if values.dtype.kind in "iuf":
+        return to_int(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    done = to_int(pd.Series(uniques, dtype=object)).array
+    return pd.Series(done.take(codes, allow_fill=True), index=values.index, dtype="Int64")
+
+
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     """Return the rows fit to store (canonical dtypes); count the others in ``report``."""
     import pandas as pd
@@ -252,13 +281,20 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
 
     out = pd.DataFrame(index=frame.index)
     for col in TEXT_FIELDS:
-        text = per_unique(frame[col], lambda s: s.str.strip()) if col in frame else pd.Series(
-            pd.NA, index=frame.index, dtype="string")
-        out[col] = text
-        drop(text.isna() | (text == ""), f"missing {col}")
-        drop(text.str.len() > MAX_TEXT, f"{col} longer than {MAX_TEXT} characters")
-    rank = to_int(frame["rank"]) if "rank" in frame else pd.Series(pd.NA, index=frame.index,
-                                                                    dtype="Int64")
+        if col not in frame:
+            drop(pd.Series(True, index=frame.index), f"missing {col}")
+            out[col] = None
+            continue
+        codes, text = unique_codes(frame[col], lambda s: s.str.strip())
+        empty = (text.isna() | (text == "")).to_numpy(dtype=bool)
+        long = (text.str.len() > MAX_TEXT).to_numpy(dtype=bool, na_value=False)
+        out[col] = pd.Series(per_row(codes, text.to_numpy(dtype=object), None),
+                             index=frame.index, dtype=object)
+        drop(pd.Series(per_row(codes, empty, True), index=frame.index), f"missing {col}")
+        drop(pd.Series(per_row(codes, long, False), index=frame.index),
+             f"{col} longer than {MAX_TEXT} characters")
+    rank = (to_int_per_unique(frame["rank"]) if "rank" in frame
+            else pd.Series(pd.NA, index=frame.index, dtype="Int64"))
     drop(rank.isna(), "missing or non-numeric rank")
     drop((rank < 1) | (rank > MAX_RANK), f"rank outside 1..{MAX_RANK:,}")
     out["rank"] = rank
@@ -275,8 +311,9 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     else:
         drop(pd.Series(True, index=frame.index), "no date in the row or file (use --date)")
     for col in INT_FIELDS[1:]:
-        if col in frame:
-            v = to_int(frame[col])
+        if col in frame:  # ranks and weeks repeat; streams and sales mostly do not
+            v = to_int(frame[col]) if col in ("streams", "sales") else to_int_per_unique(
+                frame[col])
             out[col] = v.where(v >= 0)  # -1 marks "new" in Spotify files; negatives mean none
     for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra"):
         if col in frame:
