@@ -291,13 +291,19 @@ def _names(
 def _groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Group number of each row and the first row of each group, groups numbered in order
     of first appearance (as ``groupby(sort=False, dropna=False).ngroup()``; missing is a
-    value of its own), from integer codes rather than a pandas groupby."""
+    value of its own), from integer codes rather than a pandas groupby. A column's
+    ``<col>_code`` (equal codes for equal values, none missing) stands in for it."""
     import pandas as pd
 
     key = np.zeros(len(frame), dtype=np.int64)
     for col in columns:
-        codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
-        key, _ = pd.factorize(key * len(uniques) + codes)  # renumbered: stays below len(frame)
+        if f"{col}_code" in frame:  # validate's codes for the text fields
+            codes = frame[f"{col}_code"].to_numpy(np.int64)
+            distinct = int(codes.max()) + 1 if len(codes) else 0
+        else:
+            codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)
+            distinct = len(uniques)
+        key, _ = pd.factorize(key * distinct + codes)  # renumbered: stays below len(frame)
     return key, np.unique(key, return_index=True)[1]
 
 

@@ -265,7 +265,11 @@ def to_int_per_unique(values: pd.Series) -> pd.Series:
 
 
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    """Return the rows fit to store (canonical dtypes); count the others in ``report``."""
+    """Return the rows fit to store (canonical dtypes); count the others in ``report``.
+
+    Each text field also comes with ``<field>_code``: equal codes for equal text.
+    """
+    import numpy as np
     import pandas as pd
 
     n = len(frame)
@@ -290,6 +294,8 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
         long = (text.str.len() > MAX_TEXT).to_numpy(dtype=bool, na_value=False)
         out[col] = pd.Series(per_row(codes, text.to_numpy(dtype=object), None),
                              index=frame.index, dtype=object)
+        # Rows with the same text share a code (kept for the loader's track grouping)
+        out[f"{col}_code"] = per_row(codes, pd.factorize(text)[0].astype(np.int64), -1)
         drop(pd.Series(per_row(codes, empty, True), index=frame.index), f"missing {col}")
         drop(pd.Series(per_row(codes, long, False), index=frame.index),
              f"{col} longer than {MAX_TEXT} characters")
