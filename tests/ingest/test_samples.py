@@ -249,3 +249,27 @@ def test_mapping_names_missing_column(project, tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="artist"):
         import_file(project, path, ImportOptions(chart="X", mapping={"rank": "Pos",
                                                                      "title": "Song"}))
+
+
+def test_spellings_that_differ_only_in_spaces_or_case_are_one_track_and_one_chart(
+        project, tmp_path: Path) -> None:
+    # Title, artist and region are worked out once per distinct spelling in a chunk; the
+    # spellings that clean up to the same text must still meet on one track, one chart
+    long_title = "L" * 1001
+    rows = ["Chantaje,1,2017-01-01,Shakira,,US,top200,SAME_POSITION,900",
+            " Chantaje ,1,2017-01-02,Shakira  ,,us,top200,SAME_POSITION,800",
+            "Chantaje,1,2017-01-03, Shakira,, Us ,top200,SAME_POSITION,700",
+            f"{long_title},2,2017-01-03,Shakira,,us,top200,SAME_POSITION,600",
+            "   ,3,2017-01-03,Shakira,,us,top200,SAME_POSITION,500",
+            "Otra,4,2017-01-03,,,us,top200,SAME_POSITION,400"]
+    path = tmp_path / "charts.csv"
+    path.write_text("title,rank,date,artist,url,region,chart,trend,streams\n"
+                    + "\n".join(rows) + "\n")
+    report = import_file(project, path)
+    assert report.rows_imported == 3
+    assert report.rejected == {"title longer than 1000 characters": 1, "missing title": 1,
+                               "missing artist": 1}
+    assert report.charts == ["Spotify Top 200 (us, daily)"]
+    assert count(project, "tracks") == 1 and count(project, "entries") == 1
+    assert [position(project, "Spotify Top 200 (us, daily)", f"2017-01-0{d}", 1)["streams"]
+            for d in (1, 2, 3)] == [900, 800, 700]
