@@ -306,10 +306,9 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     out["rank"] = rank
     if "date" in frame:
         # A file holds few distinct dates: parse each once
-        codes, uniques = pd.factorize(frame["date"], use_na_sentinel=False)
-        raw = pd.Series(uniques).astype("string").str.strip()
-        missing = (raw.isna() | (raw == "")).to_numpy(dtype=bool)[codes]
-        dates = parse_dates(pd.Series(uniques)).to_numpy(dtype=object)[codes]
+        codes, raw = unique_codes(frame["date"], lambda s: s.str.strip())
+        missing = per_row(codes, (raw.isna() | (raw == "")).to_numpy(dtype=bool), True)
+        dates = per_row(codes, parse_dates(raw).to_numpy(dtype=object), None)
         drop(pd.Series(missing, index=frame.index), "missing date")
         drop(pd.Series(pd.isna(dates), index=frame.index),
              "unparseable date (or outside 1900-2100)")
