@@ -14,10 +14,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from chartreview.domain import ProjectError
 from chartreview.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
+from chartreview.store.sqlite_utils_lazy import Database
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0

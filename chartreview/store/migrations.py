@@ -7,8 +7,7 @@ by a newer chartreview is recognised and refused before anything touches it.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from chartreview.store.sqlite_utils_lazy import Database, Migrations
 
 # "CRVW": marks a SQLite file as a chartreview project (PRAGMA application_id)
 APPLICATION_ID = 0x43525657
