@@ -37,6 +37,7 @@ from chartreview.qt.views.detail_view import DetailView
 from chartreview.qt.views.filter_bar import FilterBar
 from chartreview.review import audit
 from chartreview.review.session import ReviewSession
+from chartreview.scoring.cohort import typical_path
 from chartreview.store import queries
 from chartreview.store.db import Project, open_project
 
@@ -335,8 +336,6 @@ class MainWindow(QMainWindow):
 
         The same for every entry of a chart's tenth, so it is kept until the data changes.
         """
-        from chartreview.scoring.features import typical_path
-
         assert self.project is not None
         key = queries.cohort_of(self.project, e["entry_id"])
         if key is None:

@@ -85,36 +85,3 @@ def covering_charts(charts: pd.DataFrame, feat: pd.DataFrame) -> pd.DataFrame:
     span = feat.groupby("chart_id").agg(min=("chart_first", "first"),
                                         max=("chart_last", "first"))
     return charts.join(span, on="chart_id")
-
-
-def typical_path(rows: list[tuple[int, int, int]], period_days: int,
-                 max_step: int | None = None) -> pd.DataFrame:
-    """The cohort's typical trajectory: rank quartiles per period since debut.
-
-    ``rows`` are (entry_id, days since debut, rank). A period is kept while at least a
-    quarter of the cohort (and five entries) still chart in it, so the band does not
-    end in the few long-stayers' ranks; ``max_step`` stops it where the plot ends.
-    """
-    columns = ["step", "p25", "p50", "p75", "n"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    arr = np.asarray(rows, dtype=np.int64)
-    steps = arr[:, 1] // max(1, period_days)
-    keep = steps >= 0
-    if max_step is not None:
-        keep &= steps <= max_step
-    arr, steps = arr[keep], steps[keep]
-    if not len(arr):
-        return pd.DataFrame(columns=columns)
-    cohort = len(np.unique(arr[:, 0]))
-    order = np.argsort(steps, kind="stable")
-    steps, ranks, ents = steps[order], arr[order, 2], arr[order, 0]
-    uniq, starts = np.unique(steps, return_index=True)
-    out = []
-    for step, r, e in zip(uniq, np.split(ranks, starts[1:]), np.split(ents, starts[1:]),
-                          strict=True):
-        n = len(np.unique(e))
-        if n >= max(5, cohort / 4):
-            q25, q50, q75 = np.percentile(r, (25, 50, 75))
-            out.append((int(step), q25, q50, q75, n))
-    return pd.DataFrame(out, columns=columns)

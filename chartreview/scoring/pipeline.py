@@ -16,6 +16,7 @@ import pandas as pd
 from chartreview.domain import CancelToken, Progress, ProgressFn
 from chartreview.scoring import signals as sig
 from chartreview.scoring.features import entry_features
+from chartreview.scoring.labels import SIGNAL_LABELS
 from chartreview.scoring.params import ScoringParams
 
 MANIPULATION: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
@@ -32,15 +33,6 @@ AI: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
     "flood": (sig.flood, "w_flood"),
 }
 UNDAMPED = {"smooth_streams"}  # no organic pattern explains bot-flat streams
-SIGNAL_LABELS = {
-    "cross_chart": "Sales without streams", "regional": "One region only",
-    "smooth_streams": "Bot-smooth streams", "debut_crash": "Debut high, then crash",
-    "low_volume": "Low-volume top spot", "spike": "Spike above own trend",
-    "viral_only": "Viral without volume", "new_artist": "New act",
-    "flood": "Release flood", "album_week": "Album week (organic)",
-    "broad": "On many charts (organic)", "seasonal": "Seasonal return (organic)",
-    "slow_climb": "Slow climber (organic)",
-}
 
 
 def organic_patterns(feat: pd.DataFrame, pos: pd.DataFrame) -> pd.DataFrame:

@@ -238,3 +238,42 @@ def test_shortcuts_can_be_remapped_and_are_saved(window, qtbot) -> None:
     dialog.accept()
     assert config.load().keymap == {}
     assert window.review_actions["suspicious"].shortcut().toString() == "S"
+
+
+START_AND_BROWSE = """
+import sys
+from chartreview import config
+from chartreview.qt.app import application
+from chartreview.qt.main_window import MainWindow
+app = application()
+w = MainWindow(config.Settings(analyst="tester"))
+w.show()
+w.open_path(sys.argv[1])
+for _ in range(5):
+    w.next_entry()
+    app.processEvents()
+band = w.detail.plot.cohort_band.isVisible()
+print(w.model.rowCount(), w.detail.entry["entry_id"], band, "pandas" in sys.modules)
+import pandas  # still importable once something needs it
+print(pandas.__name__)
+"""
+
+
+def test_window_starts_and_browses_without_loading_pandas(demo_path: Path) -> None:
+    # pandas costs a third of the cold start; the window needs it only to import, score
+    # or export, so opening a project and stepping through entries must not load it
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", START_AND_BROWSE, str(demo_path)], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    rows, entry, band, pandas_loaded = out.stdout.split("\n")[0].split()
+    assert int(rows) > 100 and int(entry) > 0
+    assert band == "True"  # the cohort band was drawn (numpy only)
+    assert pandas_loaded == "False"
+    assert out.stdout.split("\n")[1] == "pandas"

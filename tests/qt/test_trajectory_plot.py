@@ -43,7 +43,7 @@ def test_legend_follows_the_entry(qtbot) -> None:
 
 
 def test_cohort_band_under_the_entry(qtbot) -> None:
-    from chartreview.scoring.features import typical_path
+    from chartreview.scoring.cohort import typical_path
 
     plot = TrajectoryPlot()
     qtbot.addWidget(plot)

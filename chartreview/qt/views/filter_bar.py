@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chartreview.scoring.labels import SIGNAL_LABELS
 from chartreview.store import queries
 
 SEARCH_DEBOUNCE_MS = 250
@@ -27,9 +28,7 @@ VERDICT_CHOICES = (("", "Any verdict"), ("unreviewed", "Unreviewed"),
 
 
 def signal_labels() -> dict[str, str]:
-    """Signal name -> readable label, from the scoring engine (imported on demand)."""
-    from chartreview.scoring.pipeline import SIGNAL_LABELS
-
+    """Signal name -> readable label, as the scoring engine names them."""
     return dict(SIGNAL_LABELS)
 
 

@@ -341,10 +341,10 @@ class TrajectoryPlot(pg.PlotWidget):
         was = self._cohort_shown
         if was is None or was[0] is not path or was[1:] != (period_days, entry["first_date"]):
             x = (to_epoch(entry["first_date"])
-                 + path["step"].to_numpy(dtype=float) * period_days * DAY_S)
-            self.cohort_low.setData(x, path["p25"].to_numpy(dtype=float))
-            self.cohort_high.setData(x, path["p75"].to_numpy(dtype=float))
-            self.cohort_median.setData(x, path["p50"].to_numpy(dtype=float))
+                 + path.step.astype(float) * period_days * DAY_S)
+            self.cohort_low.setData(x, path.p25)
+            self.cohort_high.setData(x, path.p75)
+            self.cohort_median.setData(x, path.p50)
             self.cohort_band.setVisible(True)
             self._cohort_shown = (path, period_days, entry["first_date"])
         self._legend_rows.append((self.cohort_median, label))

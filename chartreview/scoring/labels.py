@@ -1,0 +1,17 @@
+"""What each signal and organic pattern is called on screen and in reports.
+
+Kept apart from the scoring code so the window can name the signals (the filter bar)
+without importing pandas at start-up.
+"""
+
+from __future__ import annotations
+
+SIGNAL_LABELS = {
+    "cross_chart": "Sales without streams", "regional": "One region only",
+    "smooth_streams": "Bot-smooth streams", "debut_crash": "Debut high, then crash",
+    "low_volume": "Low-volume top spot", "spike": "Spike above own trend",
+    "viral_only": "Viral without volume", "new_artist": "New act",
+    "flood": "Release flood", "album_week": "Album week (organic)",
+    "broad": "On many charts (organic)", "seasonal": "Seasonal return (organic)",
+    "slow_climb": "Slow climber (organic)",
+}
