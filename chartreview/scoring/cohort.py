@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: the plot's "already drawn" check
 class TypicalPath:
     """Rank quartiles per period since debut, and how many of the cohort chart in it."""
 
@@ -53,6 +53,6 @@ def typical_path(rows: list[tuple[int, int, int]], period_days: int,
         if n >= max(5, cohort / 4):
             q25, q50, q75 = np.percentile(r, (25, 50, 75))
             out.append((int(step), q25, q50, q75, n))
-    cols = np.asarray(out, dtype=np.float64).reshape(-1, 5).T
+    cols = np.ascontiguousarray(np.asarray(out, dtype=np.float64).reshape(-1, 5).T)
     return TypicalPath(cols[0].astype(np.int64), cols[1], cols[2], cols[3],
                        cols[4].astype(np.int64))

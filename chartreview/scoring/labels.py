@@ -1,7 +1,7 @@
-"""What each signal and organic pattern is called on screen and in reports.
+"""What each signal and organic pattern is called on screen (filter bar, scoring progress).
 
-Kept apart from the scoring code so the window can name the signals (the filter bar)
-without importing pandas at start-up.
+Kept apart from the scoring code so the window can name the signals without importing
+pandas at start-up.
 """
 
 from __future__ import annotations
