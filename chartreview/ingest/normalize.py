@@ -168,13 +168,13 @@ def unique_codes(
     return codes, fn(pd.Series(uniques, dtype="string")).reset_index(drop=True)
 
 
-def per_row(codes: np.ndarray, per_unique: np.ndarray, missing: Any) -> np.ndarray:
+def per_row(codes: np.ndarray, done: np.ndarray, missing: Any) -> np.ndarray:
     """Spread one value per distinct value back to the rows; ``missing`` where code is -1."""
     import numpy as np
 
-    if len(per_unique) == 0:
-        return np.full(len(codes), missing, dtype=per_unique.dtype)
-    out = per_unique[np.maximum(codes, 0)]
+    if len(done) == 0:
+        return np.full(len(codes), missing, dtype=done.dtype)
+    out = done[np.maximum(codes, 0)]
     out[codes < 0] = missing
     return out
 
@@ -259,9 +259,9 @@ def to_int_per_unique(values: pd.Series) -> pd.Series:
 
     if values.dtype.kind in "iuf":
         return to_int(values)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    done = to_int(pd.Series(uniques, dtype=object)).array
-    return pd.Series(done.take(codes, allow_fill=True), index=values.index, dtype="Int64")
+    codes, done = unique_codes(values, to_int)
+    return pd.Series(done.array.take(codes, allow_fill=True), index=values.index,
+                     dtype="Int64")
 
 
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
