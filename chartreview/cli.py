@@ -6,6 +6,7 @@ Expected failures print one sentence to stderr and exit 1; no traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import sqlite3
 import sys
@@ -95,7 +96,23 @@ class _Bar:
             self.done = 0
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands; ``team`` is loaded only when it runs (its module is lazy)."""
+
+    LAZY = {"team": "chartreview.team_cli"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module = importlib.import_module(self.LAZY[cmd_name])
+            self.add_command(getattr(module, cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chartreview")
 @db_option
 @click.option("--self-test", is_flag=True, help="Check the installation offscreen and exit.")
@@ -209,8 +226,8 @@ ENTRY_FIELDS = ("entry_id", "chart", "title", "artist", "first_date", "debut_ran
 @click.option("--asc/--desc", "ascending", default=None, help="Sort direction.")
 @click.option("--limit", type=int, default=None, help="At most N entries.")
 @click.option("--chart", "chart_text", help="Only charts whose name contains this.")
-@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human", "unreviewed",
-                                               "reviewed"]))
+@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human", "disputed",
+                                               "unreviewed", "reviewed"]))
 @click.option("--search", default="", help="Only titles or artists containing this.")
 @click.option("--min-score", type=float)
 @click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]),
@@ -351,10 +368,12 @@ def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | 
     """Record a verdict (suspicious, ai, human) with a note, tags and confidence."""
     from chartreview.review import audit
     from chartreview.store import queries
+    from chartreview.store.reviews import team_user
 
-    who = analyst_name(analyst)
     project = open_db(db_path)
     with project:
+        # In a team, verdicts are recorded (and shared) under the team login
+        who = analyst or team_user(project) or analyst_name(None)
         if undo_last:
             if audit.undo_last(project, analyst=who) is None:
                 raise ChartreviewError(f"{who} has nothing left to undo.")
@@ -471,7 +490,7 @@ def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 @click.option("--verdict", type=click.Choice(["reviewed", "suspicious", "ai", "human",
-                                               "unreviewed", "all"]),
+                                               "disputed", "unreviewed", "all"]),
               help="Default: reviewed for csv/xlsx/json, all for html/pdf.")
 @click.option("--chart", default="", help="Only charts whose name contains this.")
 @click.option("--min-score", type=float)

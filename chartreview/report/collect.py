@@ -19,8 +19,9 @@ from chartreview.store.reviews import decode_tags
 
 FORMATS = ("csv", "xlsx", "json", "html", "pdf")
 PAPERS = ("a4", "letter")
-VERDICT_CHOICES = ("reviewed", "suspicious", "ai", "human", "unreviewed", "all")
-FLAGGED_VERDICTS = ("suspicious", "ai")
+VERDICT_CHOICES = ("reviewed", "suspicious", "ai", "human", "disputed", "unreviewed", "all")
+# disputed: analysts of a team disagree and no lead has decided yet (review.team)
+FLAGGED_VERDICTS = ("suspicious", "ai", "disputed")
 TOP_SIGNALS = 3
 
 

@@ -220,4 +220,56 @@ def m0003_scoring_cache(db: Database) -> None:
     )
 
 
+
+@migrations()
+def m0006_team_sync(db: Database) -> None:
+    # Team review (chartreview team ...): every review event gets a UUID made here, the
+    # identity it keeps on the team server and on every colleague's laptop, so pushing
+    # or pulling it twice stores it once. shared_at says when the server confirmed it
+    # (NULL: not on the server yet); an event pulled from the server has it set.
+    import uuid
+
+    db["review_events"].add_column("uuid", str)
+    db["review_events"].add_column("shared_at", str)
+    ids = [r[0] for r in db.execute("SELECT id FROM review_events WHERE uuid IS NULL")]
+    db.conn.executemany("UPDATE review_events SET uuid = ? WHERE id = ?",
+                        [(str(uuid.uuid4()), i) for i in ids])
+    db.execute("CREATE UNIQUE INDEX idx_review_events_uuid ON review_events(uuid)")
+    # The outbox: this analyst's events the server has not confirmed yet
+    db.execute("CREATE INDEX idx_review_events_unshared ON review_events(analyst, id) "
+               "WHERE shared_at IS NULL")
+    # The server this project syncs with (one row; never a password) and how far it got
+    db["team_link"].create(
+        {"id": int, "address": str, "user": str, "sslmode": str, "role": str,
+         "active": int, "connected_at": str, "events_tx": int, "events_seq": int,
+         "assignments_tx": int, "assignments_id": int, "decisions_tx": int,
+         "decisions_id": int, "last_sync_at": str},
+        pk="id", not_null={"address", "user", "sslmode"},
+    )
+    # Colleagues' events on entries this project has not imported: kept, listed, and
+    # applied once the entry is imported
+    db["team_pending"].create(
+        {"uuid": str, "seq": int, "natural_key": str, "kind": str, "verdict": str,
+         "tags": str, "confidence": int, "note": str, "analyst": str, "at": str,
+         "undoes_uuid": str},
+        pk="uuid", not_null={"natural_key", "kind", "analyst", "at"},
+    )
+    db["team_pending"].create_index(["natural_key"])
+    # What the lead decided: assignments and adjudications, as the server has them;
+    # entry_id is this project's entry of the natural key (NULL: not imported here)
+    db["team_assignments"].create(
+        {"id": int, "natural_key": str, "entry_id": int, "analyst": str,
+         "assigned_by": str, "at": str},
+        pk="id", not_null={"natural_key", "analyst"},
+    )
+    db["team_assignments"].create_index(["analyst", "entry_id"])
+    db["team_assignments"].create_index(["entry_id"])
+    db["team_decisions"].create(
+        {"id": int, "uuid": str, "natural_key": str, "entry_id": int, "verdict": str,
+         "reason": str, "decided_by": str, "at": str},
+        pk="id", not_null={"natural_key", "verdict", "reason", "decided_by"},
+    )
+    db["team_decisions"].create_index(["entry_id", "id"])
+
+
 SCHEMA_VERSION = len(migrations._migrations)

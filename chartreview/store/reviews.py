@@ -8,6 +8,7 @@ Undo appends an ``undo`` event naming the event it reverses; nothing is ever del
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from chartreview.store.db import Project, now_iso, translate_errors
@@ -29,31 +30,44 @@ def decode_tags(raw: Any) -> list[str]:
     return [str(t) for t in value] if isinstance(value, list) else [str(value)]
 
 
-def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
-    """Fold an entry's events into its current state (undone events skipped)."""
-    undone: set[int] = set()
+def undone_ids(rows: list[tuple[Any, ...]]) -> set[Any]:
+    """Ids of the events an undo takes out of effect (an undo of an undo restores)."""
+    undone: set[Any] = set()
     for ev_id, kind, *_rest, undoes in reversed(rows):
         if kind == "undo" and ev_id not in undone and undoes is not None:
             undone.add(undoes)
+    return undone
+
+
+def fold_event(state: dict[str, Any], kind: str, verdict: Any, tags: Any, confidence: Any,
+               note: Any) -> dict[str, Any]:
+    """One event applied to an entry's state (``verdict``, ``tags``, ``confidence``, ``note``)."""
+    values = {"verdict": verdict, "tags": tags, "confidence": confidence, "note": note}
+    if kind == "verdict":
+        state["verdict"] = verdict
+        for k in ("tags", "confidence", "note"):
+            if values[k] is not None:
+                state[k] = values[k]
+    elif kind == "note":
+        state["note"] = note
+    elif kind == "tags":
+        state["tags"] = tags
+        if confidence is not None:
+            state["confidence"] = confidence
+    elif kind == "clear":
+        state = {}
+    return state
+
+
+def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
+    """Fold an entry's events into its current state (undone events skipped)."""
+    undone = undone_ids(rows)
     state: dict[str, Any] = {}
     last_id = None
     for ev_id, kind, verdict, tags, confidence, note, analyst, at, _undoes in rows:
         if kind == "undo" or ev_id in undone:
             continue
-        values = {"verdict": verdict, "tags": tags, "confidence": confidence, "note": note}
-        if kind == "verdict":
-            state["verdict"] = verdict
-            for k in ("tags", "confidence", "note"):
-                if values[k] is not None:
-                    state[k] = values[k]
-        elif kind == "note":
-            state["note"] = note
-        elif kind == "tags":
-            state["tags"] = tags
-            if confidence is not None:
-                state["confidence"] = confidence
-        elif kind == "clear":
-            state = {}
+        state = fold_event(state, kind, verdict, tags, confidence, note)
         state["analyst"], state["updated_at"] = analyst, at
         last_id = ev_id
     return state, last_id
@@ -67,8 +81,30 @@ def _events(project: Project, entry_id: int) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-def _materialise(project: Project, entry_id: int) -> None:
-    state, last_id = _replay(_events(project, entry_id))
+def team_user(project: Project) -> str | None:
+    """The team name this project records and shares under (None: not in a team)."""
+    row = project.conn.execute("SELECT user FROM team_link WHERE id = 1").fetchone()
+    return row[0] if row else None
+
+
+_NO_TEAM = object()
+
+
+def materialise(project: Project, entry_id: int, team: Any = _NO_TEAM) -> None:
+    """Rewrite the entry's row in ``verdicts`` from its events (inside the caller's write).
+
+    In a project that belongs to a team, the row holds the team's standing: the lead's
+    decision, else the analysts' shared verdict, else ``disputed``; note, tags and
+    confidence are this analyst's own (see ``store.team.replay``).
+    """
+    rows = _events(project, entry_id)
+    user = team_user(project) if team is _NO_TEAM else team
+    if user is None:
+        state, last_id = _replay(rows)
+    else:
+        from chartreview.store.team.replay import team_state
+
+        state, last_id = team_state(project, entry_id, rows, user)
     if not state.get("verdict") and not state.get("note") and not state.get("tags"):
         project.conn.execute("DELETE FROM verdicts WHERE entry_id = ?", (entry_id,))
         return
@@ -95,12 +131,12 @@ def append_event(
             raise KeyError(entry_id)
         cur = project.conn.execute(
             "INSERT INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
-            "analyst, at, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "analyst, at, undoes, uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry_id, kind, verdict, json.dumps(tags) if tags is not None else None,
-             confidence, note, analyst, at or now_iso(), undoes),
+             confidence, note, analyst, at or now_iso(), undoes, str(uuid.uuid4())),
         )
         event_id = int(cur.lastrowid or 0)
-        _materialise(project, entry_id)
+        materialise(project, entry_id)
     return event_id
 
 

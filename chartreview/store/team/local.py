@@ -1,0 +1,407 @@
+"""The project file's side of team review: the link, the outbox, pulled events, queues.
+
+Every write here is one SQLite transaction that also moves the sync cursor it belongs
+to, so a sync killed at any point leaves either the whole batch and its cursor, or
+neither: the next sync asks the server again from where the file says, and events
+already here (same UUID) are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chartreview.store import reviews
+from chartreview.store.db import Project, now_iso, translate_errors
+from chartreview.store.team.keys import entries_by_key, natural_keys
+from chartreview.store.team.replay import Decision, Judgement, decision, judgements
+
+# Kinds of review events the server takes (review.audit makes only these)
+SHARED_KINDS = ("verdict", "note", "tags", "undo", "clear")
+_KIND_LIST = ", ".join(f"'{k}'" for k in SHARED_KINDS)
+CURSORS = ("events", "assignments", "decisions")
+
+
+@dataclass(frozen=True)
+class Link:
+    """The team server a project syncs with (the password is never stored)."""
+
+    address: str
+    user: str
+    sslmode: str
+    role: str
+    active: bool
+    connected_at: str
+    last_sync_at: str | None
+    cursors: dict[str, tuple[int, int]]
+
+
+def link(project: Project) -> Link | None:
+    row = project.conn.execute(
+        "SELECT address, user, sslmode, role, active, connected_at, last_sync_at, "
+        "events_tx, events_seq, assignments_tx, assignments_id, decisions_tx, decisions_id "
+        "FROM team_link WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    c = [v or 0 for v in row[7:]]
+    cursors = {"events": (c[0], c[1]), "assignments": (c[2], c[3]),
+               "decisions": (c[4], c[5])}
+    return Link(row[0], row[1], row[2], row[3] or "analyst", bool(row[4]), row[5], row[6],
+                cursors)
+
+
+def save_link(project: Project, address: str, user: str, sslmode: str, role: str) -> None:
+    """Link the project to a server as ``user`` and give its verdicts the team's meaning.
+
+    Another server or another name than before starts over: cursors from zero, and this
+    analyst's events to be sent again (the server keeps each UUID once).
+    """
+    old = link(project)
+    with translate_errors(project.path), project.db.atomic():
+        same = old is not None and old.address == address and old.user == user
+        if not same:
+            project.conn.execute("DELETE FROM team_link")
+            project.conn.execute(
+                "INSERT INTO team_link (id, address, user, sslmode, role, active, "
+                "connected_at) VALUES (1, ?, ?, ?, ?, 1, ?)",
+                (address, user, sslmode, role, now_iso()))
+            project.conn.execute(
+                "UPDATE review_events SET shared_at = NULL WHERE analyst = ?", (user,))
+        else:
+            project.conn.execute(
+                "UPDATE team_link SET sslmode = ?, role = ?, active = 1, connected_at = ? "
+                "WHERE id = 1", (sslmode, role, now_iso()))
+        for (entry_id,) in project.conn.execute(
+                "SELECT DISTINCT entry_id FROM review_events").fetchall():
+            reviews.materialise(project, entry_id, team=user)
+
+
+def deactivate(project: Project) -> bool:
+    """Stop syncing (the link, events and cursors stay for a later reconnect)."""
+    with translate_errors(project.path), project.db.atomic():
+        cur = project.conn.execute("UPDATE team_link SET active = 0 WHERE id = 1 AND active = 1")
+    return cur.rowcount > 0
+
+
+def record_sync(project: Project) -> None:
+    """Remember when a sync last went through (a failed one changes nothing here)."""
+    with translate_errors(project.path), project.db.atomic():
+        project.conn.execute("UPDATE team_link SET last_sync_at = ? WHERE id = 1", (now_iso(),))
+
+
+# --- the outbox --------------------------------------------------------------------------
+def outbox(project: Project, user: str, limit: int) -> list[dict[str, Any]]:
+    """This analyst's oldest events the server has not confirmed, ready to send."""
+    rows = project.conn.execute(
+        "SELECT ev.id, ev.uuid, ev.entry_id, ev.kind, ev.verdict, ev.tags, ev.confidence, "
+        "ev.note, ev.at, u.uuid FROM review_events ev "
+        "LEFT JOIN review_events u ON u.id = ev.undoes "
+        f"WHERE ev.shared_at IS NULL AND ev.analyst = ? AND ev.kind IN ({_KIND_LIST}) "
+        "ORDER BY ev.id LIMIT ?", (user, limit)).fetchall()
+    keys = natural_keys(project, [r[2] for r in rows])
+    return [{"uuid": r[1], "natural_key": keys[r[2]], "kind": r[3], "verdict": r[4],
+             "tags": reviews.decode_tags(r[5]) if r[5] is not None else None,
+             "confidence": r[6], "note": r[7], "at": r[8], "undoes": r[9]} for r in rows]
+
+
+def mark_shared(project: Project, uuids: Iterable[str]) -> None:
+    """The server holds these events now."""
+    when = now_iso()
+    with translate_errors(project.path), project.db.atomic():
+        project.conn.executemany("UPDATE review_events SET shared_at = ? WHERE uuid = ?",
+                                 [(when, u) for u in uuids])
+
+
+def waiting(project: Project, user: str) -> int:
+    """How many of this analyst's events wait for the server."""
+    return int(project.conn.execute(
+        "SELECT COUNT(*) FROM review_events WHERE shared_at IS NULL AND analyst = ? "
+        f"AND kind IN ({_KIND_LIST})", (user,)).fetchone()[0])
+
+
+def unshared_other_names(project: Project, user: str) -> dict[str, int]:
+    """Events recorded here under other names: they stay on this laptop."""
+    return dict(project.conn.execute(
+        "SELECT analyst, COUNT(*) FROM review_events WHERE shared_at IS NULL "
+        "AND analyst IS NOT NULL AND analyst != ? GROUP BY analyst ORDER BY 2 DESC",
+        (user,)).fetchall())
+
+
+# --- pulled events -----------------------------------------------------------------------
+def _local_id(project: Project, uuid: str | None) -> int | None:
+    if uuid is None:
+        return None
+    row = project.conn.execute("SELECT id FROM review_events WHERE uuid = ?", (uuid,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _insert(project: Project, entry_id: int, ev: dict[str, Any], undoes: int | None,
+            when: str) -> bool:
+    tags = ev["tags"]
+    if tags is not None and not isinstance(tags, str):
+        tags = json.dumps(list(tags))
+    cur = project.conn.execute(
+        "INSERT OR IGNORE INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
+        "analyst, at, undoes, uuid, shared_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry_id, ev["kind"], ev["verdict"], tags, ev["confidence"], ev["note"],
+         ev["author"], ev["at"], undoes, ev["uuid"], when))
+    return cur.rowcount > 0
+
+
+def _park(project: Project, ev: dict[str, Any]) -> bool:
+    tags = ev["tags"]
+    if tags is not None and not isinstance(tags, str):
+        tags = json.dumps(list(tags))
+    cur = project.conn.execute(
+        "INSERT OR IGNORE INTO team_pending (uuid, seq, natural_key, kind, verdict, tags, "
+        "confidence, note, analyst, at, undoes_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (ev["uuid"], ev["seq"], ev["natural_key"], ev["kind"], ev["verdict"], tags,
+         ev["confidence"], ev["note"], ev["author"], ev["at"], ev["undoes"]))
+    return cur.rowcount > 0
+
+
+@dataclass
+class Applied:
+    """What one batch of pulled events did here."""
+
+    added: int = 0
+    parked: int = 0
+    present: int = 0
+    entry_ids: set[int] | None = None
+
+
+def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int],
+           out: Applied) -> list[dict[str, Any]]:
+    """Insert the events whose entry is here; return those that must wait."""
+    when = now_iso()
+    left = []
+    assert out.entry_ids is not None
+    for ev in events:
+        entry_id = by_key.get(ev["natural_key"])
+        undoes = _local_id(project, ev["undoes"])
+        if entry_id is None or (ev["undoes"] is not None and undoes is None):
+            left.append(ev)
+            continue
+        if _insert(project, entry_id, ev, undoes, when):
+            out.added += 1
+            out.entry_ids.add(entry_id)
+        else:
+            out.present += 1
+    return left
+
+
+def apply_pulled(project: Project, events: list[dict[str, Any]], cursor: tuple[int, int],
+                 user: str, by_key: dict[str, int]) -> Applied:
+    """Store one batch of the server's events and the cursor after it, in one transaction.
+
+    Events already here (ours, or pulled before) are skipped; events on entries this
+    project has not imported wait in ``team_pending``.
+    """
+    out = Applied(entry_ids=set())
+    with translate_errors(project.path), project.db.atomic():
+        for ev in _place(project, events, by_key, out):
+            if _local_id(project, ev["uuid"]) is None and _park(project, ev):
+                out.parked += 1
+            else:
+                out.present += 1
+        project.conn.execute("UPDATE team_link SET events_tx = ?, events_seq = ? WHERE id = 1",
+                             cursor)
+        assert out.entry_ids is not None
+        for entry_id in sorted(out.entry_ids):
+            reviews.materialise(project, entry_id, team=user)
+    return out
+
+
+_PENDING_COLS = ("uuid", "seq", "natural_key", "kind", "verdict", "tags", "confidence", "note",
+                 "author", "at", "undoes")
+
+
+def apply_pending(project: Project, user: str, by_key: dict[str, int]) -> Applied:
+    """Apply the waiting events whose entry has been imported since (oldest first)."""
+    out = Applied(entry_ids=set())
+    rows = project.conn.execute(
+        "SELECT uuid, seq, natural_key, kind, verdict, tags, confidence, note, analyst, at, "
+        "undoes_uuid FROM team_pending ORDER BY seq").fetchall()
+    ready = [dict(zip(_PENDING_COLS, r, strict=True)) for r in rows if r[2] in by_key]
+    if not ready:
+        return out
+    with translate_errors(project.path), project.db.atomic():
+        left = {ev["uuid"] for ev in _place(project, ready, by_key, out)}
+        project.conn.executemany("DELETE FROM team_pending WHERE uuid = ?",
+                                 [(ev["uuid"],) for ev in ready if ev["uuid"] not in left])
+        assert out.entry_ids is not None
+        for entry_id in sorted(out.entry_ids):
+            reviews.materialise(project, entry_id, team=user)
+    return out
+
+
+def pending(project: Project) -> dict[str, int]:
+    """Colleagues' events waiting for entries this project has not imported, by kind."""
+    return dict(project.conn.execute(
+        "SELECT kind, COUNT(*) FROM team_pending GROUP BY kind").fetchall())
+
+
+def pending_entries(project: Project) -> int:
+    return int(project.conn.execute(
+        "SELECT COUNT(DISTINCT natural_key) FROM team_pending").fetchone()[0])
+
+
+# --- assignments and decisions -----------------------------------------------------------
+def save_assignments(project: Project, rows: list[dict[str, Any]], cursor: tuple[int, int],
+                     by_key: dict[str, int]) -> int:
+    with translate_errors(project.path), project.db.atomic():
+        cur = project.conn.executemany(
+            "INSERT OR IGNORE INTO team_assignments (id, natural_key, entry_id, analyst, "
+            "assigned_by, at) VALUES (?, ?, ?, ?, ?, ?)",
+            [(r["id"], r["natural_key"], by_key.get(r["natural_key"]), r["analyst"],
+              r["assigned_by"], r["at"]) for r in rows])
+        project.conn.execute(
+            "UPDATE team_link SET assignments_tx = ?, assignments_id = ? WHERE id = 1", cursor)
+    return cur.rowcount
+
+
+def save_decisions(project: Project, rows: list[dict[str, Any]], cursor: tuple[int, int],
+                   user: str, by_key: dict[str, int]) -> set[int]:
+    """Store the lead's decisions; return the entries whose standing they changed."""
+    touched: set[int] = set()
+    with translate_errors(project.path), project.db.atomic():
+        for r in rows:
+            entry_id = by_key.get(r["natural_key"])
+            cur = project.conn.execute(
+                "INSERT OR IGNORE INTO team_decisions (id, uuid, natural_key, entry_id, verdict, "
+                "reason, decided_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (r["id"], r["uuid"], r["natural_key"], entry_id, r["verdict"], r["reason"],
+                 r["decided_by"], r["at"]))
+            if cur.rowcount and entry_id is not None:
+                touched.add(entry_id)
+        project.conn.execute(
+            "UPDATE team_link SET decisions_tx = ?, decisions_id = ? WHERE id = 1", cursor)
+        for entry_id in sorted(touched):
+            reviews.materialise(project, entry_id, team=user)
+    return touched
+
+
+def resolve(project: Project, user: str, by_key: dict[str, int]) -> set[int]:
+    """Point assignments and decisions at entries imported since they arrived."""
+    touched: set[int] = set()
+    open_a = project.conn.execute(
+        "SELECT id, natural_key FROM team_assignments WHERE entry_id IS NULL").fetchall()
+    open_d = project.conn.execute(
+        "SELECT id, natural_key FROM team_decisions WHERE entry_id IS NULL").fetchall()
+    found_a = [(by_key[k], i) for i, k in open_a if k in by_key]
+    found_d = [(by_key[k], i) for i, k in open_d if k in by_key]
+    if not found_a and not found_d:
+        return touched
+    with translate_errors(project.path), project.db.atomic():
+        project.conn.executemany("UPDATE team_assignments SET entry_id = ? WHERE id = ?",
+                                 found_a)
+        project.conn.executemany("UPDATE team_decisions SET entry_id = ? WHERE id = ?",
+                                 found_d)
+        touched = {e for e, _ in found_d}
+        for entry_id in sorted(touched):
+            reviews.materialise(project, entry_id, team=user)
+    return touched
+
+
+def assigned(project: Project) -> dict[str, list[str]]:
+    """natural key -> analysts it is assigned to (as far as this project has pulled)."""
+    out: dict[str, list[str]] = {}
+    for key, analyst in project.conn.execute(
+            "SELECT natural_key, analyst FROM team_assignments ORDER BY id"):
+        out.setdefault(key, []).append(analyst)
+    return out
+
+
+def assignment_load(project: Project) -> dict[str, int]:
+    return dict(project.conn.execute(
+        "SELECT analyst, COUNT(*) FROM team_assignments GROUP BY analyst").fetchall())
+
+
+# --- who judged what ---------------------------------------------------------------------
+_EVENT_COLS = "id, kind, verdict, tags, confidence, note, analyst, at, undoes"
+
+
+def _events_by_entry(project: Project, entry_ids: list[int] | None) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    if entry_ids is None:
+        rows: Iterable[Any] = project.conn.execute(
+            f"SELECT entry_id, {_EVENT_COLS} FROM review_events ORDER BY id")
+        for r in rows:
+            out.setdefault(r[0], []).append(r[1:])
+        return out
+    for start in range(0, len(entry_ids), 500):
+        part = entry_ids[start:start + 500]
+        marks = ", ".join("?" for _ in part)
+        for r in project.conn.execute(
+                f"SELECT entry_id, {_EVENT_COLS} FROM review_events WHERE entry_id IN "
+                f"({marks}) ORDER BY id", part):
+            out.setdefault(r[0], []).append(r[1:])
+    return out
+
+
+def judgements_of(project: Project, entry_ids: list[int]) -> dict[int, list[Judgement]]:
+    """Each analyst's verdict in effect on the given entries (entries nobody judged left out)."""
+    out = {}
+    for entry_id, rows in _events_by_entry(project, list(entry_ids)).items():
+        judged = judgements(rows)
+        if judged:
+            out[entry_id] = judged
+    return out
+
+
+def decisions_of(project: Project, entry_ids: list[int]) -> dict[int, Decision]:
+    out = {}
+    for entry_id in entry_ids:
+        d = decision(project, entry_id)
+        if d is not None:
+            out[entry_id] = d
+    return out
+
+
+def all_judgements(project: Project) -> dict[str, list[Judgement]]:
+    """natural key -> judgements, over imported entries and the ones waiting here."""
+    keys = natural_keys(project)
+    out = {keys[e]: j for e, rows in _events_by_entry(project, None).items()
+           if (j := judgements(rows))}
+    waiting_rows: dict[str, list[Any]] = {}
+    for r in project.conn.execute(
+            "SELECT natural_key, uuid, kind, verdict, tags, confidence, note, analyst, at, "
+            "undoes_uuid FROM team_pending ORDER BY seq"):
+        waiting_rows.setdefault(r[0], []).append(r[1:])
+    for key, rows in waiting_rows.items():
+        if j := judgements(rows):
+            out[key] = sorted({x.analyst: x for x in [*out.get(key, []), *j]}.values(),
+                              key=lambda x: x.analyst)
+    return out
+
+
+def queue(project: Project, analyst: str) -> list[tuple[int, bool]]:
+    """The entries assigned to ``analyst`` that are imported here, in score order, and
+    whether the analyst has a verdict in effect on each."""
+    ids = [r[0] for r in project.conn.execute(
+        "SELECT DISTINCT a.entry_id FROM team_assignments a LEFT JOIN scores s "
+        "ON s.entry_id = a.entry_id WHERE a.analyst = ? AND a.entry_id IS NOT NULL "
+        "ORDER BY COALESCE(s.score, -1) DESC, a.entry_id", (analyst,))]
+    judged = judgements_of(project, ids)
+    return [(i, any(j.analyst == analyst for j in judged.get(i, []))) for i in ids]
+
+
+def assigned_elsewhere(project: Project, analyst: str) -> int:
+    """Assignments of ``analyst`` on entries this project has not imported."""
+    return int(project.conn.execute(
+        "SELECT COUNT(*) FROM team_assignments WHERE analyst = ? AND entry_id IS NULL",
+        (analyst,)).fetchone()[0])
+
+
+def disputed(project: Project) -> list[int]:
+    """Entries whose analysts disagree and nobody has decided, highest score first."""
+    return [r[0] for r in project.conn.execute(
+        "SELECT v.entry_id FROM verdicts v LEFT JOIN scores s ON s.entry_id = v.entry_id "
+        "WHERE v.verdict = 'disputed' ORDER BY COALESCE(s.score, -1) DESC, v.entry_id")]
+
+
+def keys_by_entry(project: Project) -> dict[str, int]:
+    """natural key -> entry id (for a sync: computed once, used by every batch)."""
+    return entries_by_key(project)

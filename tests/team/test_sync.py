@@ -1,0 +1,190 @@
+"""Syncing through a real PostgreSQL server: entries meet by natural key, every event is
+stored once, colleagues' verdicts on entries not imported here wait and apply later."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from chartreview.ingest import import_file
+from chartreview.review import audit
+from chartreview.review import team as rt
+from chartreview.store import open_project, queries
+from chartreview.store.db import Project
+from chartreview.store.migrations import APPLICATION_ID, migrations
+from chartreview.store.sqlite_utils_lazy import Database
+from chartreview.store.team import local
+from chartreview.store.team.keys import entries_by_key, natural_keys
+from chartreview.store.team.server import Server, parse_address
+from tests.team.conftest import WEEKS, Desk
+
+pytestmark = pytest.mark.slow
+
+
+def laptop(tmp_path: Path, name: str, files: list[Path]) -> Project:
+    p = open_project(tmp_path / f"{name}.sqlite", create=True)
+    for f in files:
+        import_file(p, f)
+    return p
+
+
+def key_verdicts(p: Project) -> dict[str, tuple[str, str]]:
+    """natural key -> (verdict, analyst) of every entry with a verdict."""
+    keys = natural_keys(p)
+    return {keys[r[0]]: (r[1], r[2]) for r in
+            p.conn.execute("SELECT entry_id, verdict, analyst FROM verdicts")}
+
+
+def server_uuids(desk: Desk) -> list[str]:
+    return sorted(str(r[0]) for r in desk.sql("SELECT uuid FROM chartreview.events"))
+
+
+def test_natural_key_round_trip(tmp_path: Path) -> None:
+    p = laptop(tmp_path, "a", WEEKS[:1])
+    keys = natural_keys(p)
+    assert len(keys) == 200 and len(set(keys.values())) == 200
+    back = entries_by_key(p)
+    assert all(back[k] == e for e, k in keys.items())
+    e = queries.entry(p, 1)
+    assert e is not None
+    norm = p.conn.execute("SELECT norm_key FROM tracks WHERE id = ?", (e["track_id"],)).fetchone()
+    assert keys[1] == f"spotify top 200|global|weekly|{norm[0]}"
+
+
+def test_overlapping_imports_meet_and_the_rest_waits(desk: Desk, tmp_path: Path) -> None:
+    a = laptop(tmp_path, "a", WEEKS[:2])  # Feb + Mar 2017
+    b = laptop(tmp_path, "b", WEEKS[1:])  # Mar 2017 + Apr 2018
+    rt.connect(a, desk.url("analyst1"))
+    rt.connect(b, desk.url("analyst2"))
+    keys_a, by_key_b = natural_keys(a), entries_by_key(b)
+    shared = [e for e, k in keys_a.items() if k in by_key_b][:3]
+    only_a = [e for e, k in keys_a.items() if k not in by_key_b][:3]
+    assert len(shared) == 3 and len(only_a) == 3
+    for e in shared + only_a:
+        audit.set_verdict(a, e, "suspicious", analyst="analyst1", note=f"seen {e}")
+    sent = rt.sync(a)
+    assert sent.sent == 6 and desk.count() == 6
+    got = rt.sync(b)
+    assert got.received == 6 and got.waiting_entries == 3
+    for e in shared:  # the same song on the same chart, whatever its local id
+        row = queries.entry(b, by_key_b[keys_a[e]])
+        assert row is not None
+        assert (row["verdict"], row["analyst"]) == ("suspicious", "analyst1")
+        assert row["note"] is None  # analyst1's note is in the history, not in b's editor
+        assert [ev["note"] for ev in queries.events(b, row["entry_id"])] == [f"seen {e}"]
+    st = rt.status(b, online=False)
+    assert st.pending == {"verdict": 3} and st.pending_entries == 3
+    assert any("3 verdicts on entries you have not imported" in line for line in st.lines())
+    # b imports the week it lacked: the waiting verdicts apply at the next sync
+    import_file(b, WEEKS[0])
+    later = rt.sync(b)
+    assert later.applied_waiting == 3 and later.waiting_entries == 0
+    assert key_verdicts(b) == key_verdicts(a)
+    assert local.pending(b) == {}
+    assert rt.sync(b).received == 0  # nothing twice
+
+
+def test_pushing_again_stores_each_event_once(desk: Desk, tmp_path: Path) -> None:
+    a = laptop(tmp_path, "a", WEEKS[:1])
+    rt.connect(a, desk.url("analyst1"))
+    for e in range(1, 21):
+        audit.set_verdict(a, e, "ai", analyst="analyst1")
+    # The server took a batch but the laptop never heard back (a cut connection):
+    with Server.connect(parse_address(desk.url("analyst1"))) as server:
+        assert server.push(local.outbox(a, "analyst1", 8)) == 8
+    assert local.waiting(a, "analyst1") == 20
+    report = rt.sync(a)
+    assert (report.sent, report.new_on_server) == (20, 12)
+    assert desk.count() == 20
+    # Every confirmation lost: all sent again, none stored twice
+    a.conn.execute("UPDATE review_events SET shared_at = NULL")
+    assert rt.sync(a).new_on_server == 0
+    assert desk.count() == 20 and len(set(server_uuids(desk))) == 20
+
+
+def test_disagreement_becomes_disputed_until_a_lead_decides(
+        desk: Desk, tmp_path: Path, laptop_template: Path) -> None:
+    projects = {}
+    for name in ("analyst1", "analyst2", "lead1"):
+        shutil.copy(laptop_template, tmp_path / f"{name}.sqlite")
+        projects[name] = open_project(tmp_path / f"{name}.sqlite")
+        rt.connect(projects[name], desk.url(name))
+    a1, a2, lead = projects["analyst1"], projects["analyst2"], projects["lead1"]
+    audit.set_verdict(a1, 5, "suspicious", analyst="analyst1", confidence=3)
+    audit.set_verdict(a2, 5, "human", analyst="analyst2", note="a real hit")
+    audit.set_verdict(a1, 6, "ai", analyst="analyst1")
+    audit.set_verdict(a2, 6, "ai", analyst="analyst2")
+    for p in (a1, a2, lead, a1):
+        rt.sync(p)
+    for p in (a1, a2, lead):
+        assert queries.entry(p, 5)["verdict"] == "disputed"  # type: ignore[index]
+        assert queries.entry(p, 6)["verdict"] == "ai"  # type: ignore[index]
+        assert local.disputed(p) == [5]
+    # a2's own note stays in a2's editor; a1 sees it only in the history
+    assert queries.entry(a2, 5)["note"] == "a real hit"  # type: ignore[index]
+    assert queries.entry(a1, 5)["note"] is None  # type: ignore[index]
+    with pytest.raises(rt.TeamError, match="Only a lead"):
+        rt.adjudicate(a1, 5, "suspicious", "my call")
+    rt.adjudicate(lead, 5, "suspicious", "streams flat at 3 a.m.")
+    rt.sync(a1)
+    for p in (a1, lead):
+        row = queries.entry(p, 5)
+        assert row is not None
+        assert (row["verdict"], row["analyst"]) == ("suspicious", "lead1")
+        assert local.disputed(p) == []
+    # Each analyst's own verdict stays on record for the report and the agreement figures
+    judged = local.judgements_of(a1, [5])[5]
+    assert [(j.analyst, j.verdict) for j in judged] == [("analyst1", "suspicious"),
+                                                         ("analyst2", "human")]
+    [pair] = rt.status(a1, online=False).agreement
+    assert (pair.a, pair.b, pair.entries, pair.agreed) == ("analyst1", "analyst2", 2, 1)
+    assert pair.kappa == pytest.approx(1 / 3)  # p_o 1/2, p_e 1/4
+    for p in projects.values():
+        p.close()
+
+
+def test_undo_travels_and_takes_the_verdict_back(desk: Desk, tmp_path: Path) -> None:
+    a = laptop(tmp_path, "a", WEEKS[:1])
+    b = laptop(tmp_path, "b", WEEKS[:1])
+    rt.connect(a, desk.url("analyst1"))
+    rt.connect(b, desk.url("analyst2"))
+    audit.set_verdict(a, 3, "ai", analyst="analyst1")
+    rt.sync(a)
+    rt.sync(b)
+    assert queries.entry(b, 3)["verdict"] == "ai"  # type: ignore[index]
+    audit.undo_last(a, analyst="analyst1")
+    rt.sync(a)
+    rt.sync(b)
+    assert queries.entry(b, 3) is not None and queries.entry(b, 3)["verdict"] is None  # type: ignore[index]
+    assert desk.count() == 2
+
+
+def test_old_projects_get_a_uuid_on_every_event(tmp_path: Path) -> None:
+    """A project from before team review: m0006 gives its events UUIDs, data intact."""
+    old = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(old, isolation_level=None)
+    db = Database(conn, execute_plugins=False)
+    migrations.apply(db, stop_before="m0006_team_sync")
+    before = len(migrations.applied(db))
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.execute("INSERT INTO charts (id, name, region, frequency, metric) "
+                 "VALUES (1, 'Hot 100', 'us', 'weekly', 'composite')")
+    conn.execute("INSERT INTO artists (id, name, norm) VALUES (1, 'A', 'a')")
+    conn.execute("INSERT INTO tracks (id, title, artist_credit, artist_id, norm_key) "
+                 "VALUES (1, 'T', 'A', 1, 't|a')")
+    conn.execute("INSERT INTO entries (id, chart_id, track_id) VALUES (1, 1, 1)")
+    for n in range(3):
+        conn.execute("INSERT INTO review_events (entry_id, kind, verdict, analyst, at) "
+                     "VALUES (1, 'verdict', 'ai', 'old', ?)", (f"2024-01-0{n + 1}T00:00:00",))
+    conn.close()
+    with open_project(old) as p:
+        uuids = [r[0] for r in p.conn.execute("SELECT uuid FROM review_events")]
+        assert len(uuids) == 3 and len(set(uuids)) == 3 and all(uuids)
+        assert p.conn.execute("SELECT COUNT(*) FROM review_events WHERE verdict = 'ai'"
+                              ).fetchone()[0] == 3
+        audit.set_verdict(p, 1, "human", analyst="new")
+        assert p.conn.execute("SELECT COUNT(DISTINCT uuid) FROM review_events").fetchone()[0] == 4
