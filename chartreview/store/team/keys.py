@@ -41,5 +41,12 @@ def natural_keys(project: Project, entry_ids: Iterable[int] | None = None) -> di
 
 
 def entries_by_key(project: Project) -> dict[str, int]:
-    """natural key -> entry_id for every entry of the project (the way back)."""
-    return {key: entry_id for entry_id, key in natural_keys(project).items()}
+    """natural key -> entry_id for every entry of the project (the way back).
+
+    Where two entries share a key (two tracks of one ``norm_key``, which the importer
+    makes for two Spotify URIs of one name), the older entry stands for the key.
+    """
+    out: dict[str, int] = {}
+    for entry_id, key in sorted(natural_keys(project).items()):
+        out.setdefault(key, entry_id)
+    return out
