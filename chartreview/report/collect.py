@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn
+from chartreview.review.agreement import PairAgreement, pairwise
 from chartreview.store import queries, reviews
 from chartreview.store import scores as store_scores
 from chartreview.store.db import Project, now_iso
 from chartreview.store.reviews import decode_tags
+from chartreview.store.team import local as team_local
+from chartreview.store.team.replay import Judgement
 
 FORMATS = ("csv", "xlsx", "json", "html", "pdf")
 PAPERS = ("a4", "letter")
@@ -95,6 +98,9 @@ class ReportData:
     # entry id -> the track's runs on every chart: [(chart label, entry id, [(date, rank)])]
     trajectories: dict[int, list[tuple[str, int, list[tuple[str, int]]]]] = field(
         default_factory=dict)
+    # team review: the project syncs with a team server, or several analysts judged
+    team: bool = False
+    agreement: list[PairAgreement] = field(default_factory=list)
 
     def flagged(self) -> list[dict[str, Any]]:
         """Entries that get a section: verdict suspicious/ai, or score >= flag_score."""
@@ -151,11 +157,20 @@ def collect(
         r["tags"] = decode_tags(r["tags"])
         r["signals"] = sigs.get(r["entry_id"], [])
         r["event_ids"] = by_entry.get(r["entry_id"], [])
+    judged = team_local.judgements_of(project, ids)
+    decided = team_local.decisions_of(project, ids)
+    for r in rows:
+        r["judgements"] = [_judgement(j) for j in judged.get(r["entry_id"], [])]
+        d = decided.get(r["entry_id"])
+        r["decision"] = None if d is None else {
+            "verdict": d.verdict, "reason": d.reason, "decided_by": d.decided_by, "at": d.at}
     run = store_scores.last_run(project)
     data = ReportData(
         project=project.name, generated_at=now_iso(), options=opts, entries=rows,
         events=events, scoring=run, analysts=reviews.analysts(project),
-        charts=queries.charts(project))
+        charts=queries.charts(project),
+        team=reviews.team_user(project) is not None or any(len(j) > 1 for j in judged.values()),
+        agreement=pairwise(judged.values()))
     if opts.fmt in ("html", "pdf"):
         flagged = data.flagged()
         for n, e in enumerate(flagged):
@@ -165,6 +180,18 @@ def collect(
             if on_progress and n % 20 == 0:
                 on_progress(Progress(n, len(flagged), "Reading trajectories"))
     return data
+
+
+def _judgement(j: Judgement) -> dict[str, Any]:
+    return {"analyst": j.analyst, "verdict": j.verdict, "confidence": j.confidence,
+            "at": j.at}
+
+
+def judged_text(e: dict[str, Any]) -> str:
+    """Who judged what: ``analyst1: suspicious (confidence 3); analyst2: human``."""
+    return "; ".join(f"{j['analyst']}: {j['verdict']}"
+                     + (f" (confidence {j['confidence']})" if j["confidence"] else "")
+                     for j in e.get("judgements") or [])
 
 
 def _runs(project: Project, track_id: int) -> list[tuple[str, int, list[tuple[str, int]]]]:
