@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
         for w in (self.project_label, self.count_label, self.reviewed_label):
             self.statusBar().addPermanentWidget(w)
         self._build_menus()
+        # --- team review hook (chartreview/qt/team.py): status, queues, live sync ---
+        from chartreview.qt.team import TeamController
+        self.team = TeamController(self)
+        # --- end of team review hook ---
         self._restore_state()
         self.detail.show_entry(None, [], [], [], [])
 

@@ -68,6 +68,7 @@ class EntryFilter:
     date_to: str = ""
     artist_id: int | None = None
     analyst: str = ""
+    assigned_to: str = ""  # team review: only entries assigned to this analyst
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -110,6 +111,9 @@ class EntryFilter:
         if self.analyst:
             clauses.append("v.analyst = ?")
             params.append(self.analyst)
+        if self.assigned_to:
+            clauses.append("e.id IN (SELECT entry_id FROM team_assignments WHERE analyst = ?)")
+            params.append(self.assigned_to)
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

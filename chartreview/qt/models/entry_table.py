@@ -45,7 +45,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("analyst", "Analyst", "analyst"),
 )
 COLUMN_BY_KEY = {c.key: i for i, c in enumerate(COLUMNS)}
-VERDICT_TEXT = {"suspicious": "Suspicious", "ai": "AI", "human": "Human"}
+VERDICT_TEXT = {"suspicious": "Suspicious", "ai": "AI", "human": "Human",
+                "disputed": "Disputed"}  # team review: analysts disagree, no decision yet
 
 
 def signal_label(name: str | None) -> str:

@@ -383,7 +383,7 @@ def queue(project: Project, analyst: str) -> list[tuple[int, bool]]:
     ids = [r[0] for r in project.conn.execute(
         "SELECT DISTINCT a.entry_id FROM team_assignments a LEFT JOIN scores s "
         "ON s.entry_id = a.entry_id WHERE a.analyst = ? AND a.entry_id IS NOT NULL "
-        "ORDER BY COALESCE(s.score, -1) DESC, a.entry_id", (analyst,))]
+        "ORDER BY COALESCE(s.score, -1) DESC, a.entry_id DESC", (analyst,))]
     judged = judgements_of(project, ids)
     return [(i, any(j.analyst == analyst for j in judged.get(i, []))) for i in ids]
 
@@ -399,7 +399,7 @@ def disputed(project: Project) -> list[int]:
     """Entries whose analysts disagree and nobody has decided, highest score first."""
     return [r[0] for r in project.conn.execute(
         "SELECT v.entry_id FROM verdicts v LEFT JOIN scores s ON s.entry_id = v.entry_id "
-        "WHERE v.verdict = 'disputed' ORDER BY COALESCE(s.score, -1) DESC, v.entry_id")]
+        "WHERE v.verdict = 'disputed' ORDER BY COALESCE(s.score, -1) DESC, v.entry_id DESC")]
 
 
 def keys_by_entry(project: Project) -> dict[str, int]:
