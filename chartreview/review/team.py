@@ -28,7 +28,7 @@ from chartreview.store.team.server import (
 )
 
 PUSH_BATCH = 1000
-PULL_BATCH = 5000
+PULL_BATCH = 20_000  # each batch re-folds the entries it touches: fewer, larger
 PasswordPrompt = Callable[[Address], str | None]
 
 __all__ = ["NeedsPassword", "TeamError"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from chartreview.store.db import Project, now_iso, translate_errors
@@ -73,12 +74,17 @@ def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
     return state, last_id
 
 
-def _events(project: Project, entry_id: int) -> list[tuple[Any, ...]]:
-    return project.conn.execute(
-        "SELECT id, kind, verdict, tags, confidence, note, analyst, at, undoes "
-        "FROM review_events WHERE entry_id = ? ORDER BY id",
-        (entry_id,),
-    ).fetchall()
+def _events(project: Project, entry_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """Each entry's events, oldest first."""
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for start in range(0, len(entry_ids), 500):
+        part = entry_ids[start:start + 500]
+        for row in project.conn.execute(
+                "SELECT entry_id, id, kind, verdict, tags, confidence, note, analyst, at, undoes "
+                f"FROM review_events WHERE entry_id IN ({', '.join('?' for _ in part)}) "
+                "ORDER BY entry_id, id", part):
+            out.setdefault(row[0], []).append(row[1:])
+    return out
 
 
 def team_user(project: Project) -> str | None:
@@ -88,6 +94,12 @@ def team_user(project: Project) -> str | None:
 
 
 _NO_TEAM = object()
+_UPSERT = (
+    "INSERT INTO verdicts (entry_id, verdict, tags, confidence, note, analyst, updated_at, "
+    "event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO UPDATE SET "
+    "verdict = excluded.verdict, tags = excluded.tags, confidence = excluded.confidence, "
+    "note = excluded.note, analyst = excluded.analyst, updated_at = excluded.updated_at, "
+    "event_id = excluded.event_id")
 
 
 def materialise(project: Project, entry_id: int, team: Any = _NO_TEAM) -> None:
@@ -97,26 +109,34 @@ def materialise(project: Project, entry_id: int, team: Any = _NO_TEAM) -> None:
     decision, else the analysts' shared verdict, else ``disputed``; note, tags and
     confidence are this analyst's own (see ``store.team.replay``).
     """
-    rows = _events(project, entry_id)
-    user = team_user(project) if team is _NO_TEAM else team
-    if user is None:
-        state, last_id = _replay(rows)
-    else:
-        from chartreview.store.team.replay import team_state
+    materialise_many(project, [entry_id], team)
 
-        state, last_id = team_state(project, entry_id, rows, user)
-    if not state.get("verdict") and not state.get("note") and not state.get("tags"):
-        project.conn.execute("DELETE FROM verdicts WHERE entry_id = ?", (entry_id,))
-        return
-    project.conn.execute(
-        "INSERT INTO verdicts (entry_id, verdict, tags, confidence, note, analyst, updated_at, "
-        "event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO UPDATE SET "
-        "verdict = excluded.verdict, tags = excluded.tags, confidence = excluded.confidence, "
-        "note = excluded.note, analyst = excluded.analyst, updated_at = excluded.updated_at, "
-        "event_id = excluded.event_id",
-        (entry_id, state.get("verdict"), state.get("tags"), state.get("confidence"),
-         state.get("note"), state.get("analyst"), state.get("updated_at"), last_id),
-    )
+
+def materialise_many(project: Project, entry_ids: Iterable[int], team: Any = _NO_TEAM) -> None:
+    """:func:`materialise` for many entries at once (a few statements, not a few each)."""
+    ids = sorted(set(entry_ids))
+    user = team_user(project) if team is _NO_TEAM else team
+    events = _events(project, ids)
+    decided: dict[int, Any] = {}
+    if user is not None:
+        from chartreview.store.team.replay import decisions_for, team_state
+
+        decided = decisions_for(project, ids)
+    upserts, deletes = [], []
+    for entry_id in ids:
+        rows = events.get(entry_id, [])
+        if user is None:
+            state, last_id = _replay(rows)
+        else:
+            state, last_id = team_state(rows, decided.get(entry_id), user)
+        if not state.get("verdict") and not state.get("note") and not state.get("tags"):
+            deletes.append((entry_id,))
+            continue
+        upserts.append((entry_id, state.get("verdict"), state.get("tags"),
+                        state.get("confidence"), state.get("note"), state.get("analyst"),
+                        state.get("updated_at"), last_id))
+    project.conn.executemany("DELETE FROM verdicts WHERE entry_id = ?", deletes)
+    project.conn.executemany(_UPSERT, upserts)
 
 
 def append_event(

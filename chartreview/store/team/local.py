@@ -16,7 +16,7 @@ from typing import Any
 from chartreview.store import reviews
 from chartreview.store.db import Project, now_iso, translate_errors
 from chartreview.store.team.keys import entries_by_key, natural_keys
-from chartreview.store.team.replay import Decision, Judgement, decision, judgements
+from chartreview.store.team.replay import Decision, Judgement, decisions_for, judgements
 
 # Kinds of review events the server takes (review.audit makes only these)
 SHARED_KINDS = ("verdict", "note", "tags", "undo", "clear")
@@ -73,9 +73,8 @@ def save_link(project: Project, address: str, user: str, sslmode: str, role: str
             project.conn.execute(
                 "UPDATE team_link SET sslmode = ?, role = ?, active = 1, connected_at = ? "
                 "WHERE id = 1", (sslmode, role, now_iso()))
-        for (entry_id,) in project.conn.execute(
-                "SELECT DISTINCT entry_id FROM review_events").fetchall():
-            reviews.materialise(project, entry_id, team=user)
+        reviews.materialise_many(project, [r[0] for r in project.conn.execute(
+            "SELECT DISTINCT entry_id FROM review_events")], team=user)
 
 
 def deactivate(project: Project) -> bool:
@@ -137,17 +136,27 @@ def _local_id(project: Project, uuid: str | None) -> int | None:
     return int(row[0]) if row else None
 
 
-def _insert(project: Project, entry_id: int, ev: dict[str, Any], undoes: int | None,
-            when: str) -> bool:
+def _row(ev: dict[str, Any], entry_id: int, undoes: int | None, when: str) -> tuple[Any, ...]:
     tags = ev["tags"]
     if tags is not None and not isinstance(tags, str):
         tags = json.dumps(list(tags))
-    cur = project.conn.execute(
-        "INSERT OR IGNORE INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
-        "analyst, at, undoes, uuid, shared_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry_id, ev["kind"], ev["verdict"], tags, ev["confidence"], ev["note"],
-         ev["author"], ev["at"], undoes, ev["uuid"], when))
-    return cur.rowcount > 0
+    return (entry_id, ev["kind"], ev["verdict"], tags, ev["confidence"], ev["note"],
+            ev["author"], ev["at"], undoes, ev["uuid"], when)
+
+
+_INSERT = ("INSERT INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
+           "analyst, at, undoes, uuid, shared_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _known(project: Project, uuids: list[str]) -> set[str]:
+    """Which of these events this project holds already."""
+    out: set[str] = set()
+    for start in range(0, len(uuids), 500):
+        part = uuids[start:start + 500]
+        out.update(r[0] for r in project.conn.execute(
+            f"SELECT uuid FROM review_events WHERE uuid IN ({', '.join('?' for _ in part)})",
+            part))
+    return out
 
 
 def _park(project: Project, ev: dict[str, Any]) -> bool:
@@ -174,21 +183,35 @@ class Applied:
 
 def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int],
            out: Applied) -> list[dict[str, Any]]:
-    """Insert the events whose entry is here; return those that must wait."""
+    """Insert the events whose entry is here, in the server's order; return those that
+    must wait (entry not imported, or the event an undo names not here yet)."""
     when = now_iso()
     left = []
     assert out.entry_ids is not None
+    known = _known(project, [ev["uuid"] for ev in events])
+    run: list[tuple[Any, ...]] = []
     for ev in events:
+        if ev["uuid"] in known:
+            out.present += 1
+            continue
         entry_id = by_key.get(ev["natural_key"])
-        undoes = _local_id(project, ev["undoes"])
-        if entry_id is None or (ev["undoes"] is not None and undoes is None):
+        if entry_id is None:
             left.append(ev)
             continue
-        if _insert(project, entry_id, ev, undoes, when):
-            out.added += 1
-            out.entry_ids.add(entry_id)
-        else:
-            out.present += 1
+        if ev["undoes"] is None:
+            run.append(_row(ev, entry_id, None, when))
+        else:  # an undo needs the local id of its event: store what came before first
+            project.conn.executemany(_INSERT, run)
+            run = []
+            undoes = _local_id(project, ev["undoes"])
+            if undoes is None:
+                left.append(ev)
+                continue
+            project.conn.execute(_INSERT, _row(ev, entry_id, undoes, when))
+        known.add(ev["uuid"])
+        out.added += 1
+        out.entry_ids.add(entry_id)
+    project.conn.executemany(_INSERT, run)
     return left
 
 
@@ -209,8 +232,7 @@ def apply_pulled(project: Project, events: list[dict[str, Any]], cursor: tuple[i
         project.conn.execute("UPDATE team_link SET events_tx = ?, events_seq = ? WHERE id = 1",
                              cursor)
         assert out.entry_ids is not None
-        for entry_id in sorted(out.entry_ids):
-            reviews.materialise(project, entry_id, team=user)
+        reviews.materialise_many(project, out.entry_ids, team=user)
     return out
 
 
@@ -232,8 +254,7 @@ def apply_pending(project: Project, user: str, by_key: dict[str, int]) -> Applie
         project.conn.executemany("DELETE FROM team_pending WHERE uuid = ?",
                                  [(ev["uuid"],) for ev in ready if ev["uuid"] not in left])
         assert out.entry_ids is not None
-        for entry_id in sorted(out.entry_ids):
-            reviews.materialise(project, entry_id, team=user)
+        reviews.materialise_many(project, out.entry_ids, team=user)
     return out
 
 
@@ -278,8 +299,7 @@ def save_decisions(project: Project, rows: list[dict[str, Any]], cursor: tuple[i
                 touched.add(entry_id)
         project.conn.execute(
             "UPDATE team_link SET decisions_tx = ?, decisions_id = ? WHERE id = 1", cursor)
-        for entry_id in sorted(touched):
-            reviews.materialise(project, entry_id, team=user)
+        reviews.materialise_many(project, touched, team=user)
     return touched
 
 
@@ -300,8 +320,7 @@ def resolve(project: Project, user: str, by_key: dict[str, int]) -> set[int]:
         project.conn.executemany("UPDATE team_decisions SET entry_id = ? WHERE id = ?",
                                  found_d)
         touched = {e for e, _ in found_d}
-        for entry_id in sorted(touched):
-            reviews.materialise(project, entry_id, team=user)
+        reviews.materialise_many(project, touched, team=user)
     return touched
 
 
@@ -352,12 +371,8 @@ def judgements_of(project: Project, entry_ids: list[int]) -> dict[int, list[Judg
 
 
 def decisions_of(project: Project, entry_ids: list[int]) -> dict[int, Decision]:
-    out = {}
-    for entry_id in entry_ids:
-        d = decision(project, entry_id)
-        if d is not None:
-            out[entry_id] = d
-    return out
+    """The lead's latest decision on each of these entries."""
+    return decisions_for(project, list(entry_ids))
 
 
 def all_judgements(project: Project) -> dict[str, list[Judgement]]:

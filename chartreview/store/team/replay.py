@@ -69,11 +69,16 @@ def judgements(rows: Iterable[tuple[Any, ...]]) -> list[Judgement]:
             for a, (s, _) in sorted(per_analyst(rows).items()) if s.get("verdict")]
 
 
-def decision(project: Project, entry_id: int) -> Decision | None:
-    row = project.conn.execute(
-        "SELECT verdict, reason, decided_by, at FROM team_decisions WHERE entry_id = ? "
-        "ORDER BY id DESC LIMIT 1", (entry_id,)).fetchone()
-    return Decision(*row) if row else None
+def decisions_for(project: Project, entry_ids: list[int]) -> dict[int, Decision]:
+    """The latest decision on each of these entries (entries without one left out)."""
+    out: dict[int, Decision] = {}
+    for start in range(0, len(entry_ids), 500):
+        part = entry_ids[start:start + 500]
+        for entry_id, *row in project.conn.execute(
+                "SELECT entry_id, verdict, reason, decided_by, at FROM team_decisions "
+                f"WHERE entry_id IN ({', '.join('?' for _ in part)}) ORDER BY id", part):
+            out[entry_id] = Decision(*row)
+    return out
 
 
 def standing(judged: list[Judgement], decided: Decision | None) -> tuple[str | None, str, str]:
@@ -87,13 +92,13 @@ def standing(judged: list[Judgement], decided: Decision | None) -> tuple[str | N
     return verdict, ", ".join(j.analyst for j in judged), max(j.at for j in judged)
 
 
-def team_state(project: Project, entry_id: int, rows: list[tuple[Any, ...]],
+def team_state(rows: list[tuple[Any, ...]], decided: Decision | None,
                me: str) -> tuple[dict[str, Any], int | None]:
     """The row ``verdicts`` holds for an entry of a team project, and its last event id."""
     analysts = per_analyst(rows)
     judged = [Judgement(a, s["verdict"], s.get("confidence"), s.get("note"), s["updated_at"])
               for a, (s, _) in sorted(analysts.items()) if s.get("verdict")]
-    verdict, who, when = standing(judged, decision(project, entry_id))
+    verdict, who, when = standing(judged, decided)
     mine = analysts.get(me, ({}, None))[0]
     state: dict[str, Any] = {k: mine.get(k) for k in ("note", "tags", "confidence")}
     if verdict is not None:
