@@ -18,6 +18,7 @@ Every server call runs in a worker; the window never waits for the network.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -49,6 +50,7 @@ from chartreview.store.db import Project, open_project
 from chartreview.store.team import local
 
 QUEUES = (("all", "All entries"), ("mine", "My queue"), ("disputed", "Disputed"))
+Job = Callable[[Project, Any], Any]  # (the workers' project connection, cancel token)
 PERIODIC_SYNC_MS = 30_000
 AFTER_CHANGE_MS = 300  # a burst of verdicts goes out as one push
 
@@ -82,9 +84,11 @@ class TeamController(QObject):
         self.live = False
         self._project: Project | None = None  # the workers' own connection
         self._listener: Any = None
-        self._jobs: deque[tuple[Callable[[Project], Any], Callable[[Any], None]]] = deque()
+        self._jobs: deque[tuple[Job, Callable[[Any], None]]] = deque()
         self._sync_wanted = False
         self._worker: Worker | None = None
+        self._ended = threading.Event()
+        self._generation = 0
         self._build()
         window.project_opened.connect(self._project_opened)
         window.changes_applied.connect(self._changes_applied)
@@ -204,11 +208,10 @@ class TeamController(QObject):
             self._listener = None
         self._jobs.clear()
         self._sync_wanted = False
+        self._generation += 1  # results still on their way are for a closed project
         if self._worker is not None:
-            self._worker.cancel()
-            from PySide6.QtCore import QThreadPool
-
-            QThreadPool.globalInstance().waitForDone(5000)
+            self._worker.cancel()  # a sync stops at its next batch; nothing half-done
+            self._ended.wait(10)
             self._worker = None
         if self._project is not None:
             self._project.close()
@@ -222,7 +225,7 @@ class TeamController(QObject):
         self._sync_wanted = True
         self._next()
 
-    def _run(self, job: Callable[[Project], Any], done: Callable[[Any], None]) -> None:
+    def _run(self, job: Job, done: Callable[[Any], None]) -> None:
         self._jobs.append((job, done))
         self._next()
 
@@ -236,18 +239,33 @@ class TeamController(QObject):
             job, done = self._sync_job, self._synced
         else:
             return
-        project = self._project
-        worker = Worker(lambda on_progress, cancel: job(project))
-        worker.signals.returned.connect(done)
-        worker.signals.errored.connect(self._failed)
+        project, generation, ended = self._project, self._generation, threading.Event()
+
+        def run(on_progress: Any, cancel: Any) -> Any:
+            try:
+                return job(project, cancel)
+            finally:
+                ended.set()
+
+        def returned(result: Any) -> None:
+            if generation == self._generation:  # not from a project closed since
+                done(result)
+
+        def errored(error: BaseException) -> None:
+            if generation == self._generation:
+                self._failed(error)
+
+        worker = Worker(run)
+        worker.signals.returned.connect(returned)
+        worker.signals.errored.connect(errored)
         worker.signals.finished.connect(self._finished)
-        self._worker = worker.start()
+        self._worker, self._ended = worker.start(), ended
         self.refresh_status()
 
-    def _sync_job(self, project: Project) -> Any:
+    def _sync_job(self, project: Project, cancel: Any) -> Any:
         from chartreview.review import team as rt
 
-        return rt.sync(project, password=self.password)
+        return rt.sync(project, password=self.password, cancel=cancel)
 
     def _finished(self) -> None:
         self._worker = None
@@ -274,7 +292,8 @@ class TeamController(QObject):
     def _changes_applied(self, changes: ChangeSet, initiator: object) -> None:
         if initiator is self or not self.active:
             return
-        if changes.verdicts or changes.notes:
+        if changes.verdicts or changes.notes or changes.data:
+            # data: an import may bring entries colleagues' waiting events are for
             self.debounce.start(AFTER_CHANGE_MS)
             self.refresh_progress()
             self.refresh_status()
@@ -371,7 +390,7 @@ class TeamController(QObject):
             return
         verdict, reason = dialog.choice()
 
-        def job(project: Project) -> Any:
+        def job(project: Project, cancel: Any) -> Any:
             from chartreview.review import team as rt
 
             return rt.adjudicate(project, entry_id, verdict, reason, password=self.password)
