@@ -110,14 +110,25 @@ def assert_agree(desk: Desk, a_path: Path, b_path: Path) -> None:
         assert local.pending(b) == {}
 
 
-def test_server_stopped_mid_push_then_restarted(desk: Desk, tmp_path: Path,
-                                                laptop_template: Path) -> None:
-    a, b = two_laptops(desk, tmp_path, laptop_template)
-    # A slow server (3 ms a row): the push of 20 batches takes a few seconds
+def slow_server(desk: Desk) -> None:
+    """3 ms a row: a push of 20 batches of 50 takes a few seconds."""
     desk.sql("CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS "
              "$$ BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END $$; "
              "CREATE TRIGGER slow BEFORE INSERT ON chartreview.events "
              "FOR EACH ROW EXECUTE FUNCTION public.slow()")
+
+
+def resync_and_agree(desk: Desk, a: Path, b: Path) -> None:
+    for path in (a, b):
+        with open_project(path) as p:
+            rt.sync(p)
+    assert_agree(desk, a, b)
+
+
+def test_server_stopped_mid_push_then_restarted(desk: Desk, tmp_path: Path,
+                                                laptop_template: Path) -> None:
+    a, b = two_laptops(desk, tmp_path, laptop_template)
+    slow_server(desk)
     proc = client(a, batch=50)
     wait_for(lambda: desk.count() >= 200)
     desk.pg.stop("immediate")  # the server dies with a batch half inserted
@@ -130,28 +141,19 @@ def test_server_stopped_mid_push_then_restarted(desk: Desk, tmp_path: Path,
     with open_project(a) as p:
         assert local.waiting(p, "analyst1") == EVENTS - held
     desk.sql("DROP TRIGGER slow ON chartreview.events")
-    for path in (a, b):
-        with open_project(path) as p:
-            rt.sync(p)
-    assert_agree(desk, a, b)
+    resync_and_agree(desk, a, b)
 
 
 def test_client_killed_mid_push(desk: Desk, tmp_path: Path, laptop_template: Path) -> None:
     a, b = two_laptops(desk, tmp_path, laptop_template)
-    desk.sql("CREATE FUNCTION public.slow() RETURNS trigger LANGUAGE plpgsql AS "
-             "$$ BEGIN PERFORM pg_sleep(0.003); RETURN NEW; END $$; "
-             "CREATE TRIGGER slow BEFORE INSERT ON chartreview.events "
-             "FOR EACH ROW EXECUTE FUNCTION public.slow()")
+    slow_server(desk)
     proc = client(a, batch=50)
     wait_for(lambda: desk.count() >= 300)
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
     desk.sql("DROP TRIGGER slow ON chartreview.events")
-    for path in (a, b):
-        with open_project(path) as p:
-            rt.sync(p)
-    assert_agree(desk, a, b)
+    resync_and_agree(desk, a, b)
 
 
 def test_client_killed_mid_pull(desk: Desk, tmp_path: Path, laptop_template: Path) -> None:
@@ -168,6 +170,4 @@ def test_client_killed_mid_pull(desk: Desk, tmp_path: Path, laptop_template: Pat
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
     assert 400 <= pulled() < EVENTS
-    with open_project(b) as p:
-        rt.sync(p)
-    assert_agree(desk, a, b)
+    resync_and_agree(desk, a, b)

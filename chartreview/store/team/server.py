@@ -306,20 +306,30 @@ class Server:
                 "AS e(u, k, kd, v, t, c, n, un, a) ON CONFLICT (uuid) DO NOTHING", cols)
             return int(cur.rowcount if cur.rowcount >= 0 else 0)
 
+    def _pull(self, table: str, after: tuple[int, int], limit: int
+              ) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+        """Rows of ``table`` after the cursor ``after`` = (tx, id), oldest first.
+
+        Only rows of transactions older than every transaction still running are taken:
+        one that commits later can then never land behind the returned cursor.
+        """
+        key, columns = _PULLS[table]
+        with translate(self.address), self.conn.transaction():
+            cur = self.conn.execute(
+                f"SELECT tx, {key}, {', '.join(columns.values())} FROM chartreview.{table} "
+                f"WHERE (tx, {key}) > (%s, %s) "
+                "AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
+                f"ORDER BY tx, {key} LIMIT %s", (*after, limit))
+            rows = cur.fetchall()
+        names = [key, *columns]
+        out = [{n: _iso(v) if n == "at" else v for n, v in zip(names, r[1:], strict=True)}
+               for r in rows]
+        return out, ((rows[-1][0], rows[-1][1]) if rows else after)
+
     def pull_events(self, after: tuple[int, int], limit: int
                     ) -> tuple[list[dict[str, Any]], tuple[int, int]]:
         """The next events after ``after`` = (tx, seq), oldest first, and the new cursor."""
-        with translate(self.address), self.conn.transaction():
-            rows = self.conn.execute(
-                "SELECT tx, seq, uuid::text, natural_key, kind, verdict, tags, confidence, "
-                "note, undoes::text, at, author FROM chartreview.events "
-                "WHERE (tx, seq) > (%s, %s) "
-                "AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-                "ORDER BY tx, seq LIMIT %s", (*after, limit)).fetchall()
-        out = [{"seq": r[1], "uuid": r[2], "natural_key": r[3], "kind": r[4], "verdict": r[5],
-                "tags": r[6], "confidence": r[7], "note": r[8], "undoes": r[9],
-                "at": _iso(r[10]), "author": r[11]} for r in rows]
-        return out, ((rows[-1][0], rows[-1][1]) if rows else after)
+        return self._pull("events", after, limit)
 
     def event_count(self) -> int:
         with translate(self.address), self.conn.transaction():
@@ -354,27 +364,25 @@ class Server:
 
     def pull_assignments(self, after: tuple[int, int], limit: int
                          ) -> tuple[list[dict[str, Any]], tuple[int, int]]:
-        with translate(self.address), self.conn.transaction():
-            rows = self.conn.execute(
-                "SELECT tx, id, natural_key, analyst, assigned_by, at "
-                "FROM chartreview.assignments WHERE (tx, id) > (%s, %s) "
-                "AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-                "ORDER BY tx, id LIMIT %s", (*after, limit)).fetchall()
-        out = [{"id": r[1], "natural_key": r[2], "analyst": r[3], "assigned_by": r[4],
-                "at": _iso(r[5])} for r in rows]
-        return out, ((rows[-1][0], rows[-1][1]) if rows else after)
+        return self._pull("assignments", after, limit)
 
     def pull_decisions(self, after: tuple[int, int], limit: int
                        ) -> tuple[list[dict[str, Any]], tuple[int, int]]:
-        with translate(self.address), self.conn.transaction():
-            rows = self.conn.execute(
-                "SELECT tx, id, uuid::text, natural_key, verdict, reason, decided_by, at "
-                "FROM chartreview.decisions WHERE (tx, id) > (%s, %s) "
-                "AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint "
-                "ORDER BY tx, id LIMIT %s", (*after, limit)).fetchall()
-        out = [{"id": r[1], "uuid": r[2], "natural_key": r[3], "verdict": r[4],
-                "reason": r[5], "decided_by": r[6], "at": _iso(r[7])} for r in rows]
-        return out, ((rows[-1][0], rows[-1][1]) if rows else after)
+        return self._pull("decisions", after, limit)
+
+
+# What a pull reads from each table: its key after tx, and name -> column expression
+_PULLS: dict[str, tuple[str, dict[str, str]]] = {
+    "events": ("seq", {"uuid": "uuid::text", "natural_key": "natural_key", "kind": "kind",
+                       "verdict": "verdict", "tags": "tags", "confidence": "confidence",
+                       "note": "note", "undoes": "undoes::text", "at": "at",
+                       "author": "author"}),
+    "assignments": ("id", {"natural_key": "natural_key", "analyst": "analyst",
+                           "assigned_by": "assigned_by", "at": "at"}),
+    "decisions": ("id", {"uuid": "uuid::text", "natural_key": "natural_key",
+                         "verdict": "verdict", "reason": "reason", "decided_by": "decided_by",
+                         "at": "at"}),
+}
 
 
 def _timestamp(text: str) -> datetime:
