@@ -120,16 +120,23 @@ def test_two_analysts_and_a_lead(desk: Desk, tmp_path: Path) -> None:
     assert "by lead1" in html and "streams flat through the night" in html
 
 
-def test_the_command_line_loads_team_code_only_for_team_commands(tmp_path: Path) -> None:
+def test_without_team_connect_nothing_loads_postgresql(tmp_path: Path) -> None:
+    """The command line and the window on a project that is not in a team."""
     code = ("import sys\n"
             "from chartreview.cli import main\n"
             "try:\n    main(['demo', '--db', sys.argv[1], '--weeks', '4'])\n"
             "except SystemExit:\n    pass\n"
+            "from chartreview.qt.app import application\n"
+            "from chartreview.qt.main_window import MainWindow\n"
+            "app = application()\n"
+            "w = MainWindow()\n"
+            "assert w.open_path(sys.argv[1]) and not w.team.toolbar.isVisibleTo(w)\n"
+            "w.close()\n"
             "print(sorted(m for m in sys.modules if 'psycopg' in m or 'team' in m))\n")
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "d.sqlite")],
                           capture_output=True, text=True, timeout=300,
                           env={"PYTHONPATH": str(ROOT), "CHARTREVIEW_HOME": str(tmp_path),
-                               "PATH": "/usr/bin:/bin"})
+                               "PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     loaded = done.stdout.strip().splitlines()[-1]
     assert "psycopg" not in loaded and "team_cli" not in loaded
