@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn, Verdict
 from chartreview.review.agreement import PairAgreement, pairwise
@@ -327,7 +328,7 @@ class Status:
             out.append(f"Server: reachable, TLS {'on' if self.tls else 'off'}, "
                        f"{self.server_events:,} events" if self.online
                        else f"Server: offline ({self.error})")
-        out.append(f"Last sync: {self.last_sync_at or 'never'}; "
+        out.append(f"Last sync: {_when(self.last_sync_at)}; "
                    f"{self.waiting:,} of your events waiting to be sent")
         for name, n in self.other_names.items():
             out.append(f"{n:,} events recorded here as {name!r} stay on this laptop "
@@ -349,6 +350,20 @@ class Status:
         else:
             out.append("Agreement: no entry has verdicts from two analysts yet")
         return out
+
+
+def _when(iso: str | None) -> str:
+    """``2026-12-03 10:02 UTC (3 min ago)``, or ``never``."""
+    if not iso:
+        return "never"
+    try:
+        then = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    seconds = max(0, int((datetime.now(UTC) - then).total_seconds()))
+    ago = (f"{seconds} s" if seconds < 60 else f"{seconds // 60} min" if seconds < 3600
+           else f"{seconds // 3600} h" if seconds < 172_800 else f"{seconds // 86400} days")
+    return f"{then.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({ago} ago)"
 
 
 def status(project: Project, *, online: bool = True, password: str | None = None,

@@ -52,15 +52,15 @@ def per_analyst(rows: Iterable[tuple[Any, ...]]) -> dict[str, tuple[dict[str, An
     """
     rows = list(rows)
     undone = undone_ids(rows)
-    out: dict[str, tuple[dict[str, Any], Any]] = {}
+    states: dict[str, dict[str, Any]] = {}
+    last: dict[str, Any] = {}
     for ev_id, kind, verdict, tags, confidence, note, analyst, at, _undoes in rows:
         if kind == "undo" or ev_id in undone:
             continue
-        state = fold_event(dict(out.get(analyst, ({}, None))[0]), kind, verdict, tags,
-                           confidence, note)
+        state = fold_event(states.get(analyst, {}), kind, verdict, tags, confidence, note)
         state["updated_at"] = at
-        out[analyst] = (state, ev_id)
-    return out
+        states[analyst], last[analyst] = state, ev_id
+    return {a: (states[a], last[a]) for a in states}
 
 
 def judgements(rows: Iterable[tuple[Any, ...]]) -> list[Judgement]:
