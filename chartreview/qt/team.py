@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chartreview.domain import ChangeSet, ChartreviewError
+from chartreview.domain import ChangeSet, ChartreviewError, plural
 from chartreview.qt.workers.ops import Worker
 from chartreview.store import queries
 from chartreview.store.db import Project, open_project
@@ -329,7 +329,7 @@ class TeamController(QObject):
         if self.online is False:
             reason = " (needs a password: Team > Server password…)" if (
                 self.error and "password" in self.error) else ""
-            return f"Team: offline: {waiting:,} verdicts waiting{reason}"
+            return f"Team: offline: {plural(f'{waiting:,}', 'verdict')} waiting{reason}"
         if self.last_ok is None:
             return "Team: syncing…"
         text = f"Team: synced {ago(time.monotonic() - self.last_ok)} ago"

@@ -96,7 +96,7 @@ def test_offline_says_what_waits_and_catches_up(qtbot, team_window, desk: Desk) 
     try:
         w.select(w.model.entry_id(0))
         qtbot.keyClick(w.table, Qt.Key.Key_S)  # suspicious, as an analyst does
-        qtbot.waitUntil(lambda: w.team.status_text() == "Team: offline: 1 verdicts waiting",
+        qtbot.waitUntil(lambda: w.team.status_text() == "Team: offline: 1 verdict waiting",
                         timeout=15_000)
     finally:
         desk.pg.start()
