@@ -188,3 +188,24 @@ def test_old_projects_get_a_uuid_on_every_event(tmp_path: Path) -> None:
                               ).fetchone()[0] == 3
         audit.set_verdict(p, 1, "human", analyst="new")
         assert p.conn.execute("SELECT COUNT(DISTINCT uuid) FROM review_events").fetchone()[0] == 4
+
+
+def test_disconnect_keeps_everything_and_reconnect_resumes(desk: Desk, tmp_path: Path) -> None:
+    a = laptop(tmp_path, "a", WEEKS[:1])
+    b = laptop(tmp_path, "b", WEEKS[:1])
+    rt.connect(a, desk.url("analyst1"))
+    rt.connect(b, desk.url("analyst2"))
+    audit.set_verdict(a, 4, "ai", analyst="analyst1")
+    rt.sync(a)
+    assert rt.sync(b).received == 1
+    assert rt.disconnect(b) is True
+    with pytest.raises(rt.TeamError, match="is not connected to a team server"):
+        rt.sync(b)
+    assert "disconnected" in rt.status(b).lines()[0]
+    assert queries.entry(b, 4)["verdict"] == "ai"  # type: ignore[index]
+    audit.set_verdict(a, 5, "human", analyst="analyst1")
+    rt.sync(a)
+    rt.connect(b, desk.url("analyst2"))
+    again = rt.sync(b)
+    assert again.received == 1  # only what is new: the cursor was kept
+    assert rt.disconnect(b) is True and rt.disconnect(b) is False
