@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPlainTextEdit
 from chartreview import config
 from chartreview.review import audit
 from chartreview.review import team as rt
-from chartreview.store import open_project
+from chartreview.store import open_project, queries
 from chartreview.store.team.keys import entries_by_key, natural_keys
 from tests.team.conftest import Desk, chartreview
 
@@ -130,6 +130,16 @@ def test_my_queue_disputed_and_a_leads_decision(qtbot, desk: Desk, tmp_path: Pat
     qtbot.keyClick(w, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)  # My queue
     assert w.team.queue == "mine" and w.model.ids == ids
     assert w.team.progress_label.text().strip() == "0 of 5 done"
+    # Searching within My queue finds only queue entries, though others match the text too
+    artist = w.model.row_data(1)["lead_artist"]  # type: ignore[index]
+    everywhere = set(queries.entry_ids(w.project, queries.EntryFilter(text=artist)))
+    expected = [i for i in ids if i in everywhere]
+    assert expected and len(everywhere) > len(expected)
+    qtbot.keyClicks(w.filter_bar.search, artist)
+    qtbot.waitUntil(lambda: w.model.ids == expected, timeout=3000)
+    w.filter_bar.search.clear()
+    qtbot.waitUntil(lambda: w.model.ids == ids, timeout=3000)
+    w.select(ids[0])
     w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key.Key_S)  # the lead judges the first: suspicious
     qtbot.waitUntil(lambda: w.team.progress_label.text().strip() == "1 of 5 done")
