@@ -29,7 +29,7 @@ from chartreview.store.team.server import (
 )
 
 PUSH_BATCH = 1000
-PULL_BATCH = 20_000  # each batch re-folds the entries it touches: fewer, larger
+PULL_BATCH = 5000  # one short SQLite transaction each: a window's verdict never waits long
 PasswordPrompt = Callable[[Address], str | None]
 
 __all__ = ["NeedsPassword", "TeamError"]
@@ -164,11 +164,12 @@ def sync(project: Project, *, password: str | None = None,
     me = ln.user
     server, _role = open_server(project, password=password, prompt=prompt)
     with server:
+        report.entry_ids |= local.flush(project, me)  # what a killed sync left to refold
         by_key = local.keys_by_entry(project)
-        applied = local.apply_pending(project, me, by_key)
+        applied = local.apply_pending(project, by_key)
         report.applied_waiting = applied.added
         report.entry_ids |= applied.entry_ids or set()
-        report.entry_ids |= local.resolve(project, me, by_key)
+        report.entry_ids |= local.resolve(project, by_key)
         total = local.waiting(project, me)
         while batch := local.outbox(project, me, push_batch):
             if cancel is not None:
@@ -185,7 +186,7 @@ def sync(project: Project, *, password: str | None = None,
             rows, cursor = server.pull_events(cursor, pull_batch)
             if not rows:
                 break
-            got = local.apply_pulled(project, rows, cursor, me, by_key)
+            got = local.apply_pulled(project, rows, cursor, by_key)
             report.received += got.added + got.parked
             report.entry_ids |= got.entry_ids or set()
             if on_progress:
@@ -203,8 +204,9 @@ def sync(project: Project, *, password: str | None = None,
             rows, cursor = server.pull_decisions(cursor, pull_batch)
             if not rows:
                 break
-            report.entry_ids |= local.save_decisions(project, rows, cursor, me, by_key)
+            report.entry_ids |= local.save_decisions(project, rows, cursor, by_key)
             report.decisions += len(rows)
+        report.entry_ids |= local.flush(project, me)
     local.record_sync(project)
     report.waiting_entries = local.pending_entries(project)
     report.seconds = time.perf_counter() - started

@@ -270,6 +270,8 @@ def m0006_team_sync(db: Database) -> None:
         pk="id", not_null={"natural_key", "verdict", "reason", "decided_by"},
     )
     db["team_decisions"].create_index(["entry_id", "id"])
+    # Entries whose verdicts row waits to be refolded from newly pulled events
+    db["team_dirty"].create({"entry_id": int}, pk="entry_id")
 
 
 SCHEMA_VERSION = len(migrations._migrations)

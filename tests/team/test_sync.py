@@ -209,3 +209,22 @@ def test_disconnect_keeps_everything_and_reconnect_resumes(desk: Desk, tmp_path:
     again = rt.sync(b)
     assert again.received == 1  # only what is new: the cursor was kept
     assert rt.disconnect(b) is True and rt.disconnect(b) is False
+
+
+def test_a_sync_killed_before_refolding_is_finished_by_the_next(desk: Desk,
+                                                                 tmp_path: Path) -> None:
+    a = laptop(tmp_path, "a", WEEKS[:1])
+    b = laptop(tmp_path, "b", WEEKS[:1])
+    rt.connect(a, desk.url("analyst1"))
+    rt.connect(b, desk.url("analyst2"))
+    for e in (7, 8, 9):
+        audit.set_verdict(a, e, "suspicious", analyst="analyst1")
+    rt.sync(a)
+    # b stores the batch and its cursor, then dies before refolding the entries
+    with Server.connect(parse_address(desk.url("analyst2"))) as server:
+        rows, cursor = server.pull_events((0, 0), 100)
+    local.apply_pulled(b, rows, cursor, entries_by_key(b))
+    assert [queries.entry(b, e)["verdict"] for e in (7, 8, 9)] == [None] * 3  # type: ignore[index]
+    report = rt.sync(b)
+    assert report.received == 0 and report.entry_ids == {7, 8, 9}
+    assert [queries.entry(b, e)["verdict"] for e in (7, 8, 9)] == ["suspicious"] * 3  # type: ignore[index]

@@ -216,11 +216,12 @@ def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int
 
 
 def apply_pulled(project: Project, events: list[dict[str, Any]], cursor: tuple[int, int],
-                 user: str, by_key: dict[str, int]) -> Applied:
+                 by_key: dict[str, int]) -> Applied:
     """Store one batch of the server's events and the cursor after it, in one transaction.
 
     Events already here (ours, or pulled before) are skipped; events on entries this
-    project has not imported wait in ``team_pending``.
+    project has not imported wait in ``team_pending``. The entries they touch are marked
+    for :func:`flush` (each refolded once per sync, not once per batch).
     """
     out = Applied(entry_ids=set())
     with translate_errors(project.path), project.db.atomic():
@@ -232,7 +233,7 @@ def apply_pulled(project: Project, events: list[dict[str, Any]], cursor: tuple[i
         project.conn.execute("UPDATE team_link SET events_tx = ?, events_seq = ? WHERE id = 1",
                              cursor)
         assert out.entry_ids is not None
-        reviews.materialise_many(project, out.entry_ids, team=user)
+        _dirty(project, out.entry_ids)
     return out
 
 
@@ -240,7 +241,7 @@ _PENDING_COLS = ("uuid", "seq", "natural_key", "kind", "verdict", "tags", "confi
                  "author", "at", "undoes")
 
 
-def apply_pending(project: Project, user: str, by_key: dict[str, int]) -> Applied:
+def apply_pending(project: Project, by_key: dict[str, int]) -> Applied:
     """Apply the waiting events whose entry has been imported since (oldest first)."""
     out = Applied(entry_ids=set())
     rows = project.conn.execute(
@@ -254,7 +255,7 @@ def apply_pending(project: Project, user: str, by_key: dict[str, int]) -> Applie
         project.conn.executemany("DELETE FROM team_pending WHERE uuid = ?",
                                  [(ev["uuid"],) for ev in ready if ev["uuid"] not in left])
         assert out.entry_ids is not None
-        reviews.materialise_many(project, out.entry_ids, team=user)
+        _dirty(project, out.entry_ids)
     return out
 
 
@@ -267,6 +268,34 @@ def pending(project: Project) -> dict[str, int]:
 def pending_entries(project: Project) -> int:
     return int(project.conn.execute(
         "SELECT COUNT(DISTINCT natural_key) FROM team_pending").fetchone()[0])
+
+
+# --- entries to refold ---------------------------------------------------------------------
+def _dirty(project: Project, entry_ids: Iterable[int]) -> None:
+    """Mark entries whose team standing must be refolded (in the caller's transaction)."""
+    project.conn.executemany("INSERT OR IGNORE INTO team_dirty (entry_id) VALUES (?)",
+                             [(e,) for e in entry_ids])
+
+
+def flush(project: Project, user: str, chunk: int = 500) -> set[int]:
+    """Refold the marked entries into ``verdicts``, a few hundred per short transaction.
+
+    A sync ends with this (and starts with it, for what a killed one left marked): the
+    events are stored in large batches that hold the file's write lock briefly, and
+    each entry's history is read once however many batches touched it. Until then
+    the entry's row may lag its events by the length of the sync, never more.
+    """
+    done: set[int] = set()
+    while True:
+        ids = [r[0] for r in project.conn.execute(
+            "SELECT entry_id FROM team_dirty ORDER BY entry_id LIMIT ?", (chunk,))]
+        if not ids:
+            return done
+        with translate_errors(project.path), project.db.atomic():
+            reviews.materialise_many(project, ids, team=user)
+            project.conn.executemany("DELETE FROM team_dirty WHERE entry_id = ?",
+                                     [(e,) for e in ids])
+        done.update(ids)
 
 
 # --- assignments and decisions -----------------------------------------------------------
@@ -284,7 +313,7 @@ def save_assignments(project: Project, rows: list[dict[str, Any]], cursor: tuple
 
 
 def save_decisions(project: Project, rows: list[dict[str, Any]], cursor: tuple[int, int],
-                   user: str, by_key: dict[str, int]) -> set[int]:
+                   by_key: dict[str, int]) -> set[int]:
     """Store the lead's decisions; return the entries whose standing they changed."""
     touched: set[int] = set()
     with translate_errors(project.path), project.db.atomic():
@@ -299,11 +328,11 @@ def save_decisions(project: Project, rows: list[dict[str, Any]], cursor: tuple[i
                 touched.add(entry_id)
         project.conn.execute(
             "UPDATE team_link SET decisions_tx = ?, decisions_id = ? WHERE id = 1", cursor)
-        reviews.materialise_many(project, touched, team=user)
+        _dirty(project, touched)
     return touched
 
 
-def resolve(project: Project, user: str, by_key: dict[str, int]) -> set[int]:
+def resolve(project: Project, by_key: dict[str, int]) -> set[int]:
     """Point assignments and decisions at entries imported since they arrived."""
     touched: set[int] = set()
     open_a = project.conn.execute(
@@ -320,7 +349,7 @@ def resolve(project: Project, user: str, by_key: dict[str, int]) -> set[int]:
         project.conn.executemany("UPDATE team_decisions SET entry_id = ? WHERE id = ?",
                                  found_d)
         touched = {e for e, _ in found_d}
-        reviews.materialise_many(project, touched, team=user)
+        _dirty(project, touched)
     return touched
 
 
