@@ -322,8 +322,7 @@ class Server:
                 f"ORDER BY tx, {key} LIMIT %s", (*after, limit))
             rows = cur.fetchall()
         names = [key, *columns]
-        out = [{n: _iso(v) if n == "at" else v for n, v in zip(names, r[1:], strict=True)}
-               for r in rows]
+        out = [dict(zip(names, r[1:], strict=True)) for r in rows]
         return out, ((rows[-1][0], rows[-1][1]) if rows else after)
 
     def pull_events(self, after: tuple[int, int], limit: int
@@ -371,17 +370,23 @@ class Server:
         return self._pull("decisions", after, limit)
 
 
+# Times as chartreview writes them (UTC, ISO 8601, seconds unless there are fractions),
+# formatted by the server: a hundred thousand rows converted in Python took seconds
+_AT = ("CASE WHEN date_trunc('second', at) = at "
+       "THEN to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"') "
+       "ELSE to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"') END")
 # What a pull reads from each table: its key after tx, and name -> column expression
+# (tags as the JSON text the project stores, not parsed and written again)
 _PULLS: dict[str, tuple[str, dict[str, str]]] = {
     "events": ("seq", {"uuid": "uuid::text", "natural_key": "natural_key", "kind": "kind",
-                       "verdict": "verdict", "tags": "tags", "confidence": "confidence",
-                       "note": "note", "undoes": "undoes::text", "at": "at",
-                       "author": "author"}),
-    "assignments": ("id", {"natural_key": "natural_key", "analyst": "analyst",
-                           "assigned_by": "assigned_by", "at": "at"}),
+                       "verdict": "verdict", "tags": "tags::text", "confidence": "confidence",
+                       "note": "note", "undoes": "undoes::text", "at": _AT,
+                       "author": "author::text"}),
+    "assignments": ("id", {"natural_key": "natural_key", "analyst": "analyst::text",
+                           "assigned_by": "assigned_by::text", "at": _AT}),
     "decisions": ("id", {"uuid": "uuid::text", "natural_key": "natural_key",
-                         "verdict": "verdict", "reason": "reason", "decided_by": "decided_by",
-                         "at": "at"}),
+                         "verdict": "verdict", "reason": "reason",
+                         "decided_by": "decided_by::text", "at": _AT}),
 }
 
 
@@ -393,12 +398,6 @@ def _timestamp(text: str) -> datetime:
     except (TypeError, ValueError):
         return datetime.now(UTC)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _iso(value: datetime) -> str:
-    """A server time as chartreview writes times: UTC, ISO 8601."""
-    value = value.astimezone(UTC)
-    return value.isoformat(timespec="microseconds" if value.microsecond else "seconds")
 
 
 class Listener:
