@@ -53,7 +53,9 @@ class PgCluster:
 
     def __init__(self, *, tls: bool = True) -> None:
         self.bin = bindir()
-        self.base = Path(tempfile.mkdtemp(prefix="chartreview-pg-"))
+        # As root, the postgres user must reach the folder: /tmp, not a private $TMPDIR
+        where = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
+        self.base = Path(tempfile.mkdtemp(prefix="chartreview-pg-", dir=where))
         self.data = self.base / "data"
         self.log = self.base / "server.log"
         self.port = free_port()
