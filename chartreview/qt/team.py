@@ -104,6 +104,8 @@ class TeamController(QObject):
             window.filter_bar.filter_changed.disconnect(window.model.set_filter)
         window.filter_bar.filter_changed.connect(self._filter_changed)
         window.installEventFilter(self)
+        # The window restores its saved toolbar state after this: hide ours again then
+        QTimer.singleShot(0, self, lambda: self._show(self.active))
 
     # --- building ---
     def _build(self) -> None:
