@@ -33,10 +33,13 @@ _numbers = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def pg(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgCluster]:
+    cluster = None
     try:
         cluster = PgCluster()
         cluster.start()
     except (ClusterError, OSError, subprocess.SubprocessError) as e:
+        if cluster is not None:
+            cluster.destroy()
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL could not start for the team tests: {e}")
         pytest.skip(f"no PostgreSQL server for the team tests: {e}")

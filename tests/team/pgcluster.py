@@ -53,6 +53,15 @@ class PgCluster:
 
     def __init__(self, *, tls: bool = True) -> None:
         self.bin = bindir()
+        self.base = Path()
+        try:
+            self._make(tls)
+        except BaseException:
+            if self.base.parts:  # a half-made cluster leaves nothing behind
+                shutil.rmtree(self.base, ignore_errors=True)
+            raise
+
+    def _make(self, tls: bool) -> None:
         # As root, the postgres user must reach the folder: /tmp, not a private $TMPDIR
         where = "/tmp" if os.geteuid() == 0 and os.path.isdir("/tmp") else None
         self.base = Path(tempfile.mkdtemp(prefix="chartreview-pg-", dir=where))
