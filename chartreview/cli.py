@@ -480,6 +480,8 @@ def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
 @click.option("--date-to", default="", help="Entries on the chart on or before YYYY-MM-DD.")
 @click.option("--analyst", default="", help="Only verdicts by this analyst.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--force", is_flag=True,
+              help="Replace an existing file (never a project or database).")
 @friendly
 def export_cmd(fmt: str, out: Path, db_path: Path | None, **filters: Any) -> None:
     """Export reviewed entries (csv, xlsx, json) or the findings report (html, pdf)."""

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn
+from chartreview.report.safe import check_targets
 from chartreview.store import queries, reviews
 from chartreview.store import scores as store_scores
 from chartreview.store.db import Project, now_iso
+from chartreview.store.migrations import APPLICATION_ID
 from chartreview.store.reviews import decode_tags
 
 FORMATS = ("csv", "xlsx", "json", "html", "pdf")
@@ -45,6 +47,7 @@ class ExportOptions:
     paper: str = "a4"
     flag_score: float | None = None
     prepared_by: str = ""
+    force: bool = False  # replace existing files (never a project or a database)
 
     def __post_init__(self) -> None:
         self.out = Path(self.out)
@@ -74,9 +77,32 @@ class ExportOptions:
         """The filters as shown in exports (empty ones left out)."""
         d = asdict(self)
         d["verdict"] = self.effective_verdict or "all"
-        for k in ("fmt", "out", "paper", "prepared_by"):
+        for k in ("fmt", "out", "paper", "prepared_by", "force"):
             d.pop(k)
         return {k: v for k, v in d.items() if v not in (None, "")}
+
+    @property
+    def targets(self) -> list[Path]:
+        """Every file this export writes (CSV: the entries and the events file)."""
+        return [self.out, events_csv_path(self.out)] if self.fmt == "csv" else [self.out]
+
+
+def events_csv_path(out: Path) -> Path:
+    """Where the CSV export puts its second table (one row per verdict event)."""
+    return out.with_name(f"{out.stem}.events.csv")
+
+
+def check_export(project_path: Path, opts: ExportOptions) -> None:
+    """Refuse, before reading anything, an export that would overwrite the project, its
+    side files or backups, another project or database, or (without ``force``) any file.
+
+    Raises
+    ------
+    ChartreviewError
+        ``chartreview.report.safe.TargetExists`` when only ``force`` is missing.
+    """
+    check_targets(opts.targets, project_path, force=opts.force,
+                  application_id=APPLICATION_ID)
 
 
 @dataclass
@@ -130,6 +156,7 @@ def collect(
         first), ``tags`` as a list and ``event_ids`` (all its review events); events
         oldest first, each with its entry's chart, title, artist and first date.
     """
+    check_export(project.path, opts)
     rows = queries.list_entries(project, entry_filter(project, opts), sort="score")
     ids = [r["entry_id"] for r in rows]
     total = len(ids) + 1

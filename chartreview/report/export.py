@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn
-from chartreview.report.collect import TOP_SIGNALS, ExportOptions, ReportData, collect
-from chartreview.report.safe import atomic_path, escape_cell
+from chartreview.report.collect import (
+    TOP_SIGNALS,
+    ExportOptions,
+    ReportData,
+    collect,
+    events_csv_path,
+)
+from chartreview.report.safe import atomic_path, atomic_paths, escape_cell
 from chartreview.store.db import Project
 
 ENTRY_COLUMNS = (
@@ -68,15 +74,10 @@ def event_record(ev: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def events_csv_path(out: Path) -> Path:
-    """Where the CSV export puts its second table (one row per verdict event)."""
-    return out.with_name(f"{out.stem}.events.csv")
-
-
 def _write_csv_table(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]],
                      cancel: CancelToken | None) -> None:
     # utf-8-sig: Excel reads the BOM as "this is UTF-8" (accents in titles survive)
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(columns)
         for n, row in enumerate(rows):
@@ -94,8 +95,11 @@ def write_csv(data: ReportData, out: Path, *, cancel: CancelToken | None = None)
         Both files written.
     """
     second = events_csv_path(out)
-    _write_csv_table(out, ENTRY_COLUMNS, [entry_record(e) for e in data.entries], cancel)
-    _write_csv_table(second, EVENT_COLUMNS, [event_record(e) for e in data.events], cancel)
+    with atomic_paths([out, second]) as (tmp_entries, tmp_events):  # replaced together
+        _write_csv_table(tmp_entries, ENTRY_COLUMNS, [entry_record(e) for e in data.entries],
+                         cancel)
+        _write_csv_table(tmp_events, EVENT_COLUMNS, [event_record(e) for e in data.events],
+                         cancel)
     return [out, second]
 
 

@@ -89,7 +89,7 @@ def test_filters_by_analyst_chart_score_and_date(reviewed, tmp_path: Path):
     out = tmp_path / "f.json"
 
     def got(**kw) -> set[int]:
-        export(p, ExportOptions("json", out, **kw))
+        export(p, ExportOptions("json", out, force=True, **kw))  # one file, rewritten
         return {e["entry_id"] for e in json.loads(out.read_text())["entries"]}
 
     assert got(analyst="bob") == {ids["bob"]}
@@ -157,7 +157,7 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
                 m.setattr(Path, "write_text", half_write)
             calls["n"] = 0
             with pytest.raises((RuntimeError, ChartreviewError)) as err:
-                export(p, ExportOptions(fmt, out, verdict="all"))
+                export(p, ExportOptions(fmt, out, verdict="all", force=True))
         assert out.read_text() == "the previous export", fmt
         if fmt in ("json", "html"):
             assert "No space left" in str(err.value)
@@ -167,7 +167,7 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        export(p, ExportOptions("csv", out_dir / "keep.csv"), cancel=token)
+        export(p, ExportOptions("csv", out_dir / "keep.csv", force=True), cancel=token)
     assert (out_dir / "keep.csv").read_text() == "the previous export"
 
 
@@ -182,5 +182,5 @@ def test_cli_export_and_errors(reviewed, tmp_path: Path):
     assert "Exported 2 entries" in r.output
     assert set(pd.read_csv(out, encoding="utf-8-sig")["entry_id"]) == {ids["ai"], ids["bob"]}
     bad = CliRunner().invoke(cli, ["export", "--format", "json", "--out", str(out), "--db", db,
-                                   "--chart", "No Such Chart"])
+                                   "--chart", "No Such Chart", "--force"])
     assert bad.exit_code == 1 and "No chart matches" in bad.output

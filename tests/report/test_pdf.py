@@ -88,7 +88,8 @@ def test_cancelled_pdf_leaves_the_previous_file(reviewed, tmp_path: Path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        export_pdf(p, ExportOptions("pdf", out), on_progress=progress, cancel=token)
+        export_pdf(p, ExportOptions("pdf", out, force=True), on_progress=progress,
+                   cancel=token)
     assert out.read_bytes() == b"previous"
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
 
