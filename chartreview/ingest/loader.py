@@ -180,6 +180,8 @@ def _load(
             cancel.check()
         report.rows_read += len(raw) + len(raw.attrs.get("bad_lines", []))
         report.reject("more fields than the header", raw.attrs.get("bad_lines", []))
+        if on_progress:  # here, so a chunk whose rows are all rejected moves the bar too
+            on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
         frame = validate(raw, report)
         if frame.empty:
             continue
@@ -262,8 +264,6 @@ def _load(
         touched.update(frame["entry_id"].tolist())
         dates = frame["date"].unique()  # a few distinct dates: min and max of those
         report.note_dates(str(dates.min()), str(dates.max()))
-        if on_progress:
-            on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
     return touched
 
 

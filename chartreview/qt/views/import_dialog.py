@@ -65,15 +65,9 @@ def preview(src: Source, n: int = PREVIEW_ROWS) -> tuple[list[str], list[list[st
         records = [r for r in data[:n] if isinstance(r, dict)] if isinstance(data, list) else []
         header = list(dict.fromkeys(k for r in records for k in r))
         return header, [[str(r.get(k, "")) for k in header] for r in records]
-    import openpyxl
+    from chartreview.ingest.xlsx import preview as xlsx_preview
 
-    wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    try:
-        cells = [["" if v is None else str(v) for v in row]
-                 for row in wb.worksheets[0].iter_rows(values_only=True, max_row=n + 1)]
-    finally:
-        wb.close()
-    return (cells[0], cells[1:]) if cells else ([], [])
+    return xlsx_preview(src.path, n)
 
 
 def guess_mapping(columns: list[str]) -> dict[str, str]:
