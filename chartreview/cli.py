@@ -6,7 +6,6 @@ Expected failures print one sentence to stderr and exit 1; no traceback.
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from chartreview import __version__, config, paths
-from chartreview.domain import METRICS, ChartreviewError, Progress, plural
+from chartreview.domain import METRICS, ChartreviewError, Progress, plural, visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,22 +35,41 @@ def db_option(f: F) -> F:
 
 
 def friendly(f: F) -> F:
-    """Turn expected errors into one line on stderr and exit code 1."""
+    """Turn every failure into one line on stderr and a non-zero exit; no traceback.
+
+    Expected errors are a sentence the user can act on. Anything else is a fault of
+    ours: its traceback goes to the log file and the line says where (exit 1 for both);
+    ``chartreview --debug COMMAND`` shows the traceback instead.
+    """
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
         except ChartreviewError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible(str(e))}", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as e:  # damage found while reading a large project
-            click.echo(f"Error: the project is damaged ({e}); nothing was changed. Restore it "
-                       "from a backup with 'chartreview restore'.", err=True)
+            click.echo(f"Error: the project is damaged ({visible(str(e))}); nothing was "
+                       "changed. Restore it from a backup with 'chartreview restore'.", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was changed by the unfinished step.", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as e:
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None and ctx.find_root().params.get("debug"):
+                raise
+            from chartreview.logfile import log_exception, one_line
+
+            where = log_exception(e, context=" ".join(sys.argv[1:2]))
+            click.echo(f"Error: chartreview failed unexpectedly ({one_line(e)}). Nothing was "
+                       "changed by the unfinished step."
+                       + (f" The details are in {where}; please send them to us."
+                          if where else ""), err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -99,8 +117,10 @@ class _Bar:
 @click.version_option(__version__, prog_name="chartreview")
 @db_option
 @click.option("--self-test", is_flag=True, help="Check the installation offscreen and exit.")
+@click.option("--debug", is_flag=True,
+              help="Show the full traceback of an unexpected error (it also goes to the log).")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, self_test: bool) -> None:
+def cli(ctx: click.Context, db_path: Path | None, self_test: bool, debug: bool) -> None:
     """Review music charts for bought, botted and machine-made entries.
 
     Without a command, opens the review window on the last project (or the demo).
@@ -240,7 +260,9 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
             raise ChartreviewError(str(e)) from e
     rows = [{k: r.get(k) for k in ENTRY_FIELDS} for r in rows]
     if out_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text(rows, indent=2))
     elif out_format == "csv":
         import csv
 
@@ -248,9 +270,20 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
 
         w = csv.DictWriter(sys.stdout, fieldnames=ENTRY_FIELDS)
         w.writeheader()
-        w.writerows({k: escape_cell(v) for k, v in r.items()} for r in rows)
+        # A terminal runs escapes: controls shown, as in the table (redirect to a file
+        # and 'chartreview export --format csv' keeps the values exact)
+        w.writerows({k: escape_cell(_shown(v)) for k, v in r.items()} for r in rows)
     else:
         _print_table(rows)
+
+
+def _shown(value: Any) -> Any:
+    """A value for the terminal: control and text-direction characters made visible."""
+    return visible(value) if isinstance(value, str) else value
+
+
+def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _shown(v) for k, v in row.items()}
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
@@ -263,7 +296,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         cells = []
         for key, _, width in cols:
             v = r.get(key)
-            text = _fmt_score(v) if key == "score" else ("" if v is None else str(v))
+            text = _fmt_score(v) if key == "score" else ("" if v is None else visible(str(v)))
             if key == "reason":  # the last column: the whole sentence, never cut
                 cells.append(text)
                 continue
@@ -273,8 +306,11 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         click.echo("(no entries)")
 
 
+ENTRY_ID = click.IntRange(1, 2**63 - 1)  # SQLite's integers: a larger id names no entry
+
+
 @cli.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @db_option
 @friendly
 def show(entry_id: int, db_path: Path | None) -> None:
@@ -287,8 +323,9 @@ def show(entry_id: int, db_path: Path | None) -> None:
         if e is None:
             raise ChartreviewError(f"There is no entry {entry_id} in {project.path.name}.")
         pos = queries.positions(project, entry_id)
-        sig = queries.signals(project, entry_id)
-        evs = queries.events(project, entry_id)
+        sig = [_shown_row(s) for s in queries.signals(project, entry_id)]
+        evs = [_shown_row(ev) for ev in queries.events(project, entry_id)]
+    e = _shown_row(e)
     click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
     click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
     click.echo(f"  debut {e['first_date']} at No. {e['debut_rank']}, peak No. {e['peak']}, "
@@ -336,7 +373,7 @@ def analyst_name(given: str | None) -> str:
 
 
 @cli.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @db_option
 @click.option("--verdict", type=click.Choice(["suspicious", "ai", "human"]))
 @click.option("--note", help="A note on the entry (kept with the verdict).")
@@ -369,8 +406,8 @@ def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | 
             raise ChartreviewError("Give --verdict, --note, --tag or --undo.")
         e = queries.entry(project, entry_id)
     assert e is not None
-    click.echo(f"Entry {entry_id} ({e['title']} - {e['artist']}): "
-               f"{e['verdict'] or 'unreviewed'} by {who}, saved.")
+    click.echo(f"Entry {entry_id} ({visible(e['title'])} - {visible(e['artist'])}): "
+               f"{e['verdict'] or 'unreviewed'} by {visible(who)}, saved.")
 
 
 @cli.command()
@@ -419,43 +456,68 @@ def _after_demo(project: Any) -> None:
     click.echo(report.summary())
 
 
-def scoring_params() -> Any:
-    """The scoring settings: defaults overridden by the user's saved values."""
+def scoring_params(settings: config.Settings | None = None) -> Any:
+    """The scoring settings: defaults overridden by the user's saved values.
+
+    A saved value that is not valid (edited by hand, or saved by an older version) is
+    not used: the default stands in, and stderr says which and how to clear it.
+    """
     from chartreview.scoring.params import ScoringParams
 
-    return ScoringParams.from_dict(config.load().scoring)
+    problems: list[str] = []
+    params = ScoringParams.from_dict((settings or config.load()).scoring, problems)
+    for problem in problems:
+        name = problem.split(" ", 1)[0]
+        click.echo(f"Warning: saved setting {problem} The default is used; clear it with "
+                   f"'chartreview score --reset {name}'.", err=True)
+    return params
 
 
 @cli.command()
 @db_option
 @click.option("--force", is_flag=True, help="Re-score even when nothing changed.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Change a weight or threshold (saved for later runs).")
+              help="Change a weight or threshold (checked, then saved for later runs).")
+@click.option("--reset", "resets", multiple=True, metavar="NAME|all",
+              help="Put a setting (or all of them) back to its default.")
 @click.option("--show-settings", is_flag=True, help="Print the weights and thresholds.")
 @friendly
 def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
-          show_settings: bool) -> None:
+          resets: tuple[str, ...], show_settings: bool) -> None:
     """Score every entry for signs of bought sales, bot streams and AI-farm releases."""
-    from chartreview.scoring.params import ScoringParams
+    from chartreview.scoring import params as scoring_settings
     from chartreview.scoring.run import score_project
 
     settings = config.load()
-    known = ScoringParams().to_dict()
-    for item in overrides:
-        name, _, value = item.partition("=")
+    known = scoring_settings.ScoringParams().to_dict()
+    for name in resets:
+        if name == "all":
+            settings.scoring.clear()
+        elif name in known:
+            settings.scoring.pop(name, None)
+        else:
+            raise ChartreviewError(f"Unknown setting {name!r}; see --show-settings.")
+    checked: dict[str, float] = {}
+    for item in overrides:  # every value checked before any is saved
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ChartreviewError(f"--set takes NAME=VALUE, not {item!r}.")
         if name not in known:
             raise ChartreviewError(f"Unknown setting {name!r}; see --show-settings.")
         try:
-            settings.scoring[name] = float(value)
-        except ValueError:
-            raise ChartreviewError(f"{name} needs a number, not {value!r}.") from None
-    if overrides:
+            checked[name] = scoring_settings.check(name, value)
+        except ValueError as e:
+            raise ChartreviewError(f"{e} Nothing was saved.") from None
+    settings.scoring.update(checked)
+    if overrides or resets:
         config.save(settings)
-    params = ScoringParams.from_dict(settings.scoring)
+    params = scoring_params(settings)
     if show_settings:
         for name, value in params.to_dict().items():
-            mark = "" if value == known[name] else f"  (default {known[name]:g})"
-            click.echo(f"{name:<26} {value:g}{mark}")
+            mark = "" if value == known[name] else f"(default {known[name]:g})"
+            click.echo(f"{name:<26} {value:<8g} {mark:<16} "
+                       f"{scoring_settings.describe_range(name)}")
         return
     project = open_db(db_path)
     with project:
@@ -515,13 +577,16 @@ def export_cmd(fmt: str, out: Path, db_path: Path | None, **filters: Any) -> Non
 @cli.command("merge-verdicts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
+@click.option("--skip-invalid", is_flag=True,
+              help="Merge the valid events and count the others (default: refuse the file).")
 @friendly
-def merge_verdicts(file: Path, db_path: Path | None) -> None:
+def merge_verdicts(file: Path, db_path: Path | None, skip_invalid: bool) -> None:
     """Merge verdict events exported from another copy of the project (JSON, CSV, XLSX)."""
     from chartreview.report.merge import merge_file
 
     with open_db(db_path) as project:
-        report = merge_file(project, file, analyst=analyst_name(None))
+        report = merge_file(project, file, analyst=analyst_name(None),
+                            skip_invalid=skip_invalid)
     click.echo(report.summary())
     for line in report.lines():
         click.echo(line)

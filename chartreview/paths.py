@@ -50,3 +50,20 @@ def settings_file() -> Path:
 def demo_project_path() -> Path:
     """The project built by ``chartreview demo`` and opened on first start."""
     return data_dir() / "demo.sqlite"
+
+
+def log_dir() -> Path:
+    """Folder for the log file (unexpected errors with their details)."""
+    home = _home_override()
+    if home is not None:
+        path = home / "log"
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    return log_dir() / "chartreview.log"

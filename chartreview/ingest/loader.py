@@ -178,8 +178,13 @@ def _load(
     for raw in chunks:
         if cancel is not None:
             cancel.check()
-        report.rows_read += len(raw) + len(raw.attrs.get("bad_lines", []))
-        report.reject("more fields than the header", raw.attrs.get("bad_lines", []))
+        # Rows a reader could not turn into values: (reason, line numbers) in attrs
+        refused = [("more fields than the header", raw.attrs.get("bad_lines", [])),
+                   *raw.attrs.get("rejected", [])]
+        for reason, lines in refused:
+            report.rows_read += len(lines)
+            report.reject(reason, lines)
+        report.rows_read += len(raw)
         if on_progress:  # here, so a chunk whose rows are all rejected moves the bar too
             on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
         frame = validate(raw, report)

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from chartreview.domain import plural
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
@@ -140,7 +142,17 @@ def primary_artist(credit: str) -> str:
 
 
 def title_key(title: str) -> str:
-    return fold(_FEAT_TAIL.sub("", _FEAT_PAREN.sub("", title)))
+    """The title as matched: folded (``fold``), "feat." credits dropped.
+
+    A title with no letters ("+" and "÷", two Ed Sheeran albums; "7/11"; "=1+1") is
+    its symbols: folding would leave nothing, or only digits, and make different
+    titles one. Those keep every character but case and spacing (NFC, not NFKC, so a
+    full-width "＝" stays apart from "=").
+    """
+    key = fold(_FEAT_TAIL.sub("", _FEAT_PAREN.sub("", title)))
+    if not any(c.isalpha() for c in key):
+        return " ".join(unicodedata.normalize("NFC", title).casefold().split())
+    return key
 
 
 @lru_cache(maxsize=200_000)
@@ -264,6 +276,27 @@ def to_int_per_unique(values: pd.Series) -> pd.Series:
                      dtype="Int64")
 
 
+_LONE_SURROGATE = "[\ud800-\udfff]"
+
+
+def _repair_surrogates(text: pd.Series, col: str, codes: np.ndarray,
+                       report: ImportReport) -> pd.Series:
+    """Text that cannot be stored as UTF-8 (a lone surrogate, from a JSON ``\\ud800``
+    escape) with U+FFFD in place of each bad code point, said in the report."""
+    import numpy as np
+
+    bad = text.str.contains(_LONE_SURROGATE, regex=True, na=False).to_numpy(dtype=bool)
+    if not bad.any():
+        return text
+    text = text.copy()
+    text[bad] = [t.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+                 for t in text[bad]]
+    rows = int(np.isin(codes, np.flatnonzero(bad)).sum())
+    report.notes.append(f"{plural(f'{rows:,}', col)} held text that is not valid Unicode "
+                        "(a lone surrogate); each bad character is stored as \ufffd")
+    return text
+
+
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     """Return the rows fit to store (canonical dtypes); count the others in ``report``.
 
@@ -290,6 +323,7 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             out[col] = None
             continue
         codes, text = unique_codes(frame[col], lambda s: s.str.strip())
+        text = _repair_surrogates(text, col, codes, report)
         empty = (text.isna() | (text == "")).to_numpy(dtype=bool)
         long = (text.str.len() > MAX_TEXT).to_numpy(dtype=bool, na_value=False)
         out[col] = pd.Series(per_row(codes, text.to_numpy(dtype=object), None),

@@ -8,7 +8,6 @@ Files are written atomically and spreadsheet cells are formula-safe (see ``safe`
 from __future__ import annotations
 
 import csv
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from chartreview.report.collect import (
     collect,
     events_csv_path,
 )
-from chartreview.report.safe import atomic_path, atomic_paths, escape_cell
+from chartreview.report.safe import atomic_path, atomic_paths, escape_cell, json_text, xlsx_cell
 from chartreview.store.db import Project
 
 ENTRY_COLUMNS = (
@@ -141,7 +140,7 @@ def write_xlsx(data: ReportData, out: Path, *, cancel: CancelToken | None = None
         for n, row in enumerate(rows):
             if cancel is not None and n % 500 == 0:
                 cancel.check()
-            values.append([escape_cell(row[c]) for c in columns])
+            values.append([xlsx_cell(row[c]) for c in columns])
         tables.append((name, columns, values))
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -206,7 +205,7 @@ def write_json(data: ReportData, out: Path, *, cancel: CancelToken | None = None
     list of Path
         The file written.
     """
-    text = json.dumps(json_document(data), ensure_ascii=False, indent=2)
+    text = json_text(json_document(data), indent=2)
     if cancel is not None:
         cancel.check()
     with atomic_path(out) as tmp:

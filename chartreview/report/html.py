@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
@@ -19,7 +18,7 @@ from typing import Any, Literal
 from chartreview import __version__
 from chartreview.domain import CancelToken, Progress, ProgressFn, plural
 from chartreview.report.collect import ReportData
-from chartreview.report.safe import atomic_path
+from chartreview.report.safe import atomic_path, html_text
 from chartreview.report.summary import VERDICT_ORDER, summarise, verdict_of
 from chartreview.report.svg import Series, histogram_svg, trajectory_svg
 
@@ -38,8 +37,9 @@ class Rendered:
 
 
 def esc(value: Any) -> str:
-    """Text for HTML: None as empty, everything else escaped (quotes too)."""
-    return "" if value is None else escape(str(value), quote=True)
+    """Text for HTML (``report.safe.html_text``): None as empty, markup escaped, control
+    and text-direction characters shown visibly."""
+    return html_text(value)
 
 
 def when(iso: str | None) -> str:

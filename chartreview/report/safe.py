@@ -1,4 +1,18 @@
-"""Writing files safely: never onto a project, atomically, and spreadsheet-safe.
+"""Writing files safely: never onto a project, atomically, and every string made safe
+for the format it goes into. This module is the one place that decides how a stored
+string (a title, an artist, a note, a tag, an analyst name, a chart name) is written:
+
+* CSV: :func:`escape_cell` (formula neutralised); the value otherwise exact, so that
+  ``merge-verdicts`` reads back what was stored.
+* XLSX: :func:`xlsx_cell`: as CSV, and characters XML cannot hold (C0 controls, lone
+  surrogates) shown as visible stand-ins (``␛``).
+* JSON: :func:`json_text`: exact values; control and text-direction characters written
+  as ``\\uXXXX`` escapes, so a reader of the file sees them and a parser gets them back.
+* HTML, SVG and so the PDF: :func:`html_text`: escaped markup, and control and
+  text-direction characters shown visibly (``␛``, ``[U+202E]``), so a title cannot
+  reorder or hide what a reader sees.
+
+The project's stored value is never changed.
 
 :func:`check_targets` refuses, before anything is read or written, an export aimed at
 the open project, its WAL/SHM/journal, its backups folder or any other chartreview
@@ -15,33 +29,84 @@ more, so :func:`unescape_cell` restores every value exactly. Numbers stay number
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from chartreview.domain import ChartreviewError
+from chartreview.domain import ChartreviewError, visible
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+# A formula may also hide behind leading spaces or line breaks (a spreadsheet trims them),
+# and full-width signs are turned into the ASCII ones by some spreadsheets' input methods
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\u2212")
+_LEADING_SPACE = (" \t\r\n\u00a0\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                  "\u2008\u2009\u200a\u202f\u205f\ufeff")
+
+
+def _risky(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) or text.lstrip(_LEADING_SPACE)[:1] in _FORMULA_SIGNS
 
 
 def escape_cell(value: Any) -> Any:
     """Return ``value`` safe for a spreadsheet cell: risky text gets a ``'`` prefix.
+
+    Risky: text starting with ``= + - @``, a tab, a carriage return or ``'``, or whose
+    first character after leading spaces and line breaks is one of ``= + - @`` or their
+    full-width forms (``＝``).
 
     Parameters
     ----------
     value
         Any cell value. Only ``str`` is changed; numbers, booleans and None pass through.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and _risky(value):
         return "'" + value
     return value
 
 
+# What XML 1.0 cannot hold at all (openpyxl refuses it): C0 controls but tab, newline and
+# carriage return, and lone surrogates (not encodable)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters a JSON file shows as escapes beyond the C0 controls json.dumps escapes
+# itself (and the structure's own newlines must stay): DEL and C1 controls, line and
+# paragraph separators, text-direction controls, lone surrogates
+_JSON_HIDDEN = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                          "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def xlsx_cell(value: Any) -> Any:
+    """A value for a workbook cell: :func:`escape_cell`, with what XML cannot hold shown."""
+    if isinstance(value, str) and _XML_ILLEGAL.search(value):
+        value = _XML_ILLEGAL.sub(lambda m: visible(m.group(0)), value)
+    return escape_cell(value)
+
+
+def html_text(value: Any) -> str:
+    """Text for HTML or SVG: None as empty, markup escaped (quotes too), control and
+    text-direction characters shown visibly (newlines kept)."""
+    if value is None:
+        return ""
+    return html.escape(visible(str(value), keep_newlines=True), quote=True)
+
+
+def json_text(doc: Any, **kwargs: Any) -> str:
+    """``json.dumps`` with control and text-direction characters as ``\\uXXXX`` escapes.
+
+    The values parse back exactly; a person reading the file sees the escapes instead of
+    a terminal colour change or a line reordered right to left.
+    """
+    text = json.dumps(doc, ensure_ascii=False, **kwargs)
+    return _JSON_HIDDEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def unescape_cell(value: Any) -> Any:
     """Undo :func:`escape_cell` on a value read back from a CSV or workbook."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith("'") and _risky(value[1:]):
         return value[1:]
     return value
 

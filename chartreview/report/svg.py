@@ -10,7 +10,8 @@ import itertools
 import math
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+
+from chartreview.report.safe import html_text
 
 MAIN = "#1f4e9c"
 OTHERS = ("#d9822b", "#3a9d5d", "#9b59b6", "#c0392b", "#7f8c8d", "#16a085")
@@ -126,7 +127,7 @@ def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230)
                    f'stroke="{colours[id(s)]}" stroke-width="{2.4 if s.main else 1.5}"/>')
         label = s.label if len(s.label) <= 48 else s.label[:47] + "…"
         out.append(f'<text x="{lx + 23:.1f}" y="{ly}" {FONT} font-size="10" fill="#222222">'
-                   f'{escape(label)}{" (this entry)" if s.main else ""}</text>')
+                   f'{html_text(label)}{" (this entry)" if s.main else ""}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -157,7 +158,7 @@ def histogram_svg(bins: list[tuple[str, int]], *, width: int = 640, height: int 
         out.append(f'<text x="{x + slot / 2:.1f}" y="{top + ph - h - 3:.1f}" '
                    f'text-anchor="middle" {FONT} font-size="10" fill="#222222">{n}</text>')
         out.append(f'<text x="{x + slot / 2:.1f}" y="{top + ph + 14}" text-anchor="middle" '
-                   f'{FONT} font-size="10" fill="#444444">{escape(label)}</text>')
+                   f'{FONT} font-size="10" fill="#444444">{html_text(label)}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{height - 2}" text-anchor="middle" {FONT} '
                'font-size="10" fill="#444444">score</text></svg>')
     return "".join(out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -39,9 +40,68 @@ class ScoringParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any] | None) -> ScoringParams:
+    def from_dict(cls, values: dict[str, Any] | None,
+                  problems: list[str] | None = None) -> ScoringParams:
+        """Defaults overridden by ``values``; unknown names are ignored and a value out of
+        its range (see :func:`check`) keeps the default, its reason added to ``problems``.
+        """
         known = {f.name for f in fields(cls)}
-        return cls(**{k: float(v) for k, v in (values or {}).items() if k in known})
+        good: dict[str, float] = {}
+        for name, value in (values or {}).items():
+            if name not in known:
+                continue
+            try:
+                good[name] = check(name, value)
+            except ValueError as e:
+                if problems is not None:
+                    problems.append(str(e))
+        return cls(**good)
+
+
+# Each setting's range (low, high, whole numbers only). Weights (w_) and organic damping
+# (d_) are strengths between 0 (off) and 1 (full); thresholds have ranges of their own.
+STRENGTH = (0.0, 1.0, False)
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "new_artist_history_days": (7, 3650, False),
+    "flood_window_days": (1, 365, False),
+    "flood_min_titles": (2, 50, True),
+    "smooth_min_days": (7, 365, True),
+    "viral_min_days": (1, 365, True),
+    "cohort_bins": (2, 100, True),
+}
+
+
+def limits(name: str) -> tuple[float, float, bool]:
+    """(low, high, whole numbers only) for a setting; KeyError for an unknown name."""
+    if name in RANGES:
+        return RANGES[name]
+    if name.startswith(("w_", "d_")) and name in ScoringParams.__dataclass_fields__:
+        return STRENGTH
+    raise KeyError(name)
+
+
+def describe_range(name: str) -> str:
+    low, high, whole = limits(name)
+    kind = "a whole number" if whole else "a number"
+    return f"{kind} from {low:g} to {high:g}"
+
+
+def check(name: str, value: Any) -> float:
+    """``value`` as the float a setting takes, or ValueError with a sentence.
+
+    Refuses NaN, infinities, text that is no number and anything outside the setting's
+    range (:data:`RANGES`; weights 0 to 1).
+    """
+    low, high, whole = limits(name)
+    try:
+        number = float(str(value).strip()) if not isinstance(value, int | float) else float(
+            value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} needs {describe_range(name)}, not {value!r}.") from None
+    if not math.isfinite(number) or not low <= number <= high or (
+            whole and not number.is_integer()):
+        raise ValueError(f"{name} needs {describe_range(name)}, not {value!r}.")
+    return number
 
 
 DESCRIPTIONS = {f.name: (f.default, "") for f in fields(ScoringParams)}

@@ -148,7 +148,8 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
             f.write(text[: len(text) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("chartreview.report.export.escape_cell", broken_cell)
+    monkeypatch.setattr("chartreview.report.export.escape_cell", broken_cell)  # csv
+    monkeypatch.setattr("chartreview.report.export.xlsx_cell", broken_cell)
     for fmt in ("csv", "xlsx", "json", "html"):
         out = out_dir / f"keep.{fmt}"
         out.write_text("the previous export")

@@ -60,7 +60,7 @@ def test_score_settings_are_shown_and_saved(tmp_path: Path) -> None:
     assert "w_cross_chart" in out and "(default" not in out
     runner.invoke(cli, ["score", "--set", "w_spike=0.1", "--show-settings"])
     out = runner.invoke(cli, ["score", "--show-settings"]).stdout
-    assert "w_spike                    0.1  (default 0.3)" in out
+    assert "w_spike                    0.1      (default 0.3)    a number from 0 to 1" in out
     bad = runner.invoke(cli, ["score", "--set", "nonsense=1"])
     assert bad.exit_code == 1 and "Unknown setting" in bad.stderr
 

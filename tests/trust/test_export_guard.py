@@ -146,7 +146,7 @@ def test_a_failed_export_leaves_the_old_file(project_file: Path, tmp_path: Path,
 
         # the second CSV table fails after the first was written (to its temp file)
         monkeypatch.setattr(export_module, "event_record", broken)
-        monkeypatch.setattr(export_module.json, "dumps", broken)
+        monkeypatch.setattr(export_module, "json_text", broken)
         code, _, err = run("export", "--format", fmt, "--out", str(out), "--verdict", "all",
                            "--db", str(project_file), "--force")
         assert code == 1 and "Could not write" in err, err
