@@ -18,10 +18,18 @@ from chartreview.domain import (
     Progress,
     ProgressFn,
     infer_metric,
+    visible,
 )
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
+from chartreview.ingest.normalize import (
+    ImportReport,
+    fold,
+    primary_artist,
+    track_key,
+    validate,
+    without_surrogates,
+)
 from chartreview.ingest.prefetch import prefetch
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.seen_ranks import SeenRanks
@@ -32,6 +40,7 @@ from chartreview.store.backup import rolling_backup
 from chartreview.store.db import Project, translate_errors
 
 LARGE_IMPORT_ROWS = 100_000
+MAX_NAME = 200  # a chart or region name (they are shown in every table and plot legend)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -286,9 +295,17 @@ def _names(
     else:
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)  # missing: a value
         raw = [fallback if pd.isna(u) else u for u in uniques]
+    raw = [None if name is None or not str(name).strip() else str(name).strip()
+           for name in raw]
     if any(name is None for name in raw):
         return codes, None
-    done = [fold(str(name)) if fold else str(name) for name in raw]
+    too_long = next((name for name in raw if len(name) > MAX_NAME), None)
+    if too_long is not None:
+        raise IngestError(f"A {col} name of {len(too_long):,} characters was given "
+                          f"({visible(too_long[:40])}…); names hold at most {MAX_NAME}.")
+    # A name SQLite can store (a lone surrogate from a JSON escape or a mangled argument
+    # becomes U+FFFD, as in titles)
+    done = [without_surrogates(fold(name) if fold else name) for name in raw]
     names, inverse = np.unique(np.asarray(done, dtype=object), return_inverse=True)
     return inverse.astype(np.int64)[codes], names
 

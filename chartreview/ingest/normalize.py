@@ -279,6 +279,11 @@ def to_int_per_unique(values: pd.Series) -> pd.Series:
 _LONE_SURROGATE = "[\ud800-\udfff]"
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` storable as UTF-8: a valid surrogate pair joined, a lone one as U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _repair_surrogates(text: pd.Series, col: str, codes: np.ndarray,
                        report: ImportReport) -> pd.Series:
     """Text that cannot be stored as UTF-8 (a lone surrogate, from a JSON ``\\ud800``
@@ -289,8 +294,7 @@ def _repair_surrogates(text: pd.Series, col: str, codes: np.ndarray,
     if not bad.any():
         return text
     text = text.copy()
-    text[bad] = [t.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-                 for t in text[bad]]
+    text[bad] = [without_surrogates(t) for t in text[bad]]
     rows = int(np.isin(codes, np.flatnonzero(bad)).sum())
     report.notes.append(f"{plural(f'{rows:,}', col)} held text that is not valid Unicode "
                         "(a lone surrogate); each bad character is stored as \ufffd")

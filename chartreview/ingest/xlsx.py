@@ -381,6 +381,12 @@ class _SheetReader:
             self.col = -1
         elif local == "rPh":
             self.in_rph += 1
+        elif local == "dimension":  # Excel writes the sheet's extent first: trust a "no"
+            last = attrs.get("ref", "").rpartition(":")[2].lstrip(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+            if last.isdigit() and int(last) > MAX_ROWS:
+                raise _Refused(f"its sheet says it has {int(last):,} rows, more than "
+                               f"Excel's own limit of {MAX_ROWS:,}")
 
     def end(self, tag: str) -> None:
         local = _LOCAL.get(tag) or _local_of(tag)

@@ -123,14 +123,19 @@ def _text(r: dict[str, Any], key: str) -> None:
             raise ValueError(f"{key} is {type(v).__name__}, not text")
 
 
-def _clean(row: Any, n: int) -> dict[str, Any]:
-    """One event row checked as ``label`` checks an event (raises InvalidEvent)."""
+def _clean(row: Any, n: int, *, typed: bool = False) -> dict[str, Any]:
+    """One event row checked as ``label`` checks an event (raises InvalidEvent).
+
+    ``typed``: the row comes from JSON, where an empty note ("" clears the note) and
+    no note (None) differ; in a CSV or workbook an empty cell is no value.
+    """
     label = f"event {n:,}"
     try:
         if not isinstance(row, dict):
             raise ValueError(f"it is {type(row).__name__}, not an object of fields")
-        r = {k: unescape_cell(row.get(k)) for k in EVENT_COLUMNS}
-        r = {k: (None if v == "" else v) for k, v in r.items()}
+        r = {k: row.get(k) if typed else unescape_cell(row.get(k)) for k in EVENT_COLUMNS}
+        r = {k: (None if v == "" and not (typed and k == "note") else v)
+             for k, v in r.items()}
         if r["event_id"] is not None:
             label += f" (#{r['event_id']})"
         missing = [k for k in ("event_id", "chart", "title", "artist", "kind", "at")
@@ -194,7 +199,7 @@ def read_events(path: Path, *, invalid: list[str] | None = None) -> list[dict[st
     events = []
     for n, row in enumerate(rows, start=1):
         try:
-            events.append(_clean(row, n))
+            events.append(_clean(row, n, typed=suffix == ".json"))
         except InvalidEvent as e:
             if invalid is None:
                 raise ChartreviewError(

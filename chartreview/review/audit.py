@@ -117,6 +117,9 @@ def check_event(kind: Any, *, analyst: Any, verdict: Any = None, tags: Any = Non
            "verdict": None}
     if kind == "verdict":
         out["verdict"] = check_verdict(verdict).value
+        # A verdict's tags add to it; none given and none left after cleaning are the
+        # same (a "tags" event with an empty list is the way to clear them)
+        out["tags"] = out["tags"] or None
     elif verdict is not None:
         raise ChartreviewError(f"A {kind} event carries no verdict (it has {verdict!r}).")
     return out

@@ -119,12 +119,16 @@ def small_workbook(path: Path, rows: int = 30) -> Path:
     return _workbook(path, sheet())
 
 
-def tall_workbook(path: Path, rows: int = 1_048_576) -> Path:
+def tall_workbook(path: Path, rows: int = 1_048_576, *, dimension: bool = False) -> Path:
     """``rows`` distinct chart rows, each cell with its reference: compresses like real
-    data (about 16:1), so only the row limit can stop one that is too tall."""
+    data (about 11:1), so only the row limit can stop one that is too tall. With
+    ``dimension`` the sheet states its extent first, as Excel writes it."""
 
     def sheet() -> Iterator[str]:
-        yield SHEET_HEAD + _row(HEADER)
+        head = SHEET_HEAD
+        if dimension:
+            head = head.replace("<sheetData>", f'<dimension ref="A1:D{rows + 1}"/><sheetData>')
+        yield head + _row(HEADER)
         day0 = date(1960, 1, 2)
         for start in range(0, rows, 10_000):
             yield "".join(

@@ -79,6 +79,11 @@ def test_a_sheet_taller_than_excel_allows_is_refused_and_rolled_back(
             import_file(p, path, ImportOptions(chart="Tall", mapping=MAPPING,
                                                chunk_rows=10))
         assert snapshot(p) == before
+    # Excel states a sheet's size first: such a sheet is refused before its rows are read
+    stated = bombs.tall_workbook(tmp_path / "stated.xlsx", rows=60, dimension=True)
+    with open_project(project_file) as p, pytest.raises(
+            ChartreviewError, match="its sheet says it has 61 rows, more than Excel's"):
+        import_file(p, stated, ImportOptions(chart="Tall", mapping=MAPPING))
 
 
 def test_a_value_far_to_the_right_is_refused(tmp_path: Path, project_file: Path) -> None:
