@@ -301,6 +301,23 @@ def _repair_surrogates(text: pd.Series, col: str, codes: np.ndarray,
     return text
 
 
+# Control characters (C0, DEL, C1) and text-direction controls: kept as the file has them,
+# counted in the report, and shown as visible stand-ins wherever they are displayed
+_HIDDEN = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
+def _count_hidden(text: pd.Series, col: str, codes: np.ndarray,
+                  report: ImportReport) -> None:
+    import numpy as np
+
+    hit = text.str.contains(_HIDDEN, regex=True, na=False).to_numpy(dtype=bool)
+    if hit.any():
+        rows = int(np.isin(codes, np.flatnonzero(hit)).sum())
+        report.notes.append(f"{plural(f'{rows:,}', col)} held control or text-direction "
+                            "characters; kept as they are, and shown as visible marks "
+                            "(␛, [U+202E]) in the window, the terminal and reports")
+
+
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     """Return the rows fit to store (canonical dtypes); count the others in ``report``.
 
@@ -328,6 +345,7 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             continue
         codes, text = unique_codes(frame[col], lambda s: s.str.strip())
         text = _repair_surrogates(text, col, codes, report)
+        _count_hidden(text, col, codes, report)
         empty = (text.isna() | (text == "")).to_numpy(dtype=bool)
         long = (text.str.len() > MAX_TEXT).to_numpy(dtype=bool, na_value=False)
         out[col] = pd.Series(per_row(codes, text.to_numpy(dtype=object), None),

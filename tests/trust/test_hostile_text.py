@@ -238,3 +238,22 @@ def test_the_terminal_never_gets_a_raw_control(tmp_path_factory: pytest.TempPath
 def test_formula_signs_after_spaces_or_in_full_width_are_text(value: str) -> None:
     assert escape_cell(value).startswith("'")
     assert json.loads(json_text({"v": value}))["v"] == value
+
+
+def test_the_import_keeps_controls_and_says_how_many(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from chartreview.cli import cli
+
+    path = tmp_path / "hot100_controls.csv"
+    path.write_text("chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart\n"
+                    '2020-01-04,1,"Red\x1b[31mX",A,,1,1\n2020-01-11,1,"Red\x1b[31mX",A,,1,2\n'
+                    "2020-01-04,2,Ok\u202eko,B\x01,,2,1\n", encoding="utf-8")
+    db = tmp_path / "p.sqlite"
+    result = CliRunner().invoke(cli, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "3 titles held control or text-direction characters; kept" in result.stdout
+    assert "1 artist held control" in result.stdout
+    with open_project(db) as p:  # stored exactly as the file has it
+        titles = {r["title"] for r in queries.list_entries(p)}
+    assert titles == {"Red\x1b[31mX", "Ok\u202eko"}
