@@ -21,11 +21,12 @@ from chartreview.domain import (
 )
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
+from chartreview.ingest.normalize import ImportReport, validate
 from chartreview.ingest.prefetch import prefetch
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.seen_ranks import SeenRanks
 from chartreview.ingest.source import ByteCounter, Source, open_source
+from chartreview.names import credit_style, credited_acts, track_key
 from chartreview.store import columns as store_columns
 from chartreview.store import writer as store_writer
 from chartreview.store.backup import rolling_backup
@@ -175,6 +176,7 @@ def _load(
     frequency: str | None = None
     track_cache: dict[tuple[str, str, str | None], int] = {}
     seen = SeenRanks() if writer.rank_index_dropped else None
+    style = credit_style(defaults.platform)  # where the source cuts a credit into acts
     for raw in chunks:
         if cancel is not None:
             cancel.check()
@@ -220,9 +222,8 @@ def _load(
             k = (title, artist, sid)
             tid = track_cache.get(k)
             if tid is None:
-                lead = primary_artist(artist)
-                tid = writer.track_id(title, artist, track_key(title, artist), lead,
-                                      fold(lead) or artist.lower(), sid)
+                tid = writer.track_id(title, artist, track_key(title, artist),
+                                      credited_acts(artist, style), sid)
                 track_cache[k] = tid
             resolved.append(tid)
         frame["track_id"] = np.asarray(resolved, dtype="int64")[codes]
