@@ -1,4 +1,10 @@
-"""Import one file into a project: all or nothing, idempotent, chunked, cancellable."""
+"""Import one file into a project: one transaction, idempotent, chunked, cancellable.
+
+The rows of a file that pass the checks are stored in one transaction: all of them, or
+none when the import fails or is cancelled. A row that fails a check (no rank, a rank
+another track holds that date...) is left out and reported with its line and reason;
+with ``ImportOptions.strict`` one such row refuses the whole file.
+"""
 
 from __future__ import annotations
 
@@ -132,6 +138,12 @@ def _import(
                 "a rank, a title, an artist and a date (in the row, the file name or --date).",
                 report,
             )
+        if opts.strict and report.rows_rejected:
+            reasons = "; ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
+            raise IngestError(
+                f"{path.name} was not imported: {report.rows_rejected:,} of its "
+                f"{report.rows_read:,} rows were rejected ({reasons}) and --strict refuses a "
+                "file with any rejected row. Nothing was imported.", report)
         if cancel is not None:
             cancel.check()
         if on_progress:
