@@ -54,6 +54,16 @@ WHOLE_NAMES = (
     "Love & Theft", "Thompson & Thompson",
 )
 
+# "X & The Y" is a band ("Gladys Knight & The Pips", "Paul Revere & The Raiders": some
+# 300 of them on the Hot 100), unless "The Y" is an act of its own (Ariana Grande & The
+# Weeknd): these are the ones that are
+THE_ACTS = frozenset((
+    "the weeknd", "the pussycat dolls", "the chainsmokers", "the kid laroi", "the game",
+    "the neptunes", "the black eyed peas", "the roots", "the lonely island", "the band perry",
+    "the notorious b i g", "the beatles", "the rolling stones", "the supremes",
+    "the temptations", "the beach boys", "the jacksons", "the killers", "the script",
+    "the fray", "the wanted", "the vamps", "the lumineers", "the 1975", "the cranberries",
+))
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # A comma before a suffix belongs to the name: "Sammy Davis, Jr.", "The Checkmates, Ltd.",
 # "Hugo Montenegro, His Orchestra And Chorus"
@@ -155,7 +165,8 @@ def credited_acts(credit: str, style: Style = "credit") -> tuple[tuple[str, str,
     seen: set[str] = set()
     role = "main"
     pos = 0
-    for m in [*sep.finditer(text), None]:
+    cuts = [m for m in sep.finditer(text) if not (style == "credit" and _binds(text, m))]
+    for m in [*cuts, None]:
         end = m.start() if m is not None else len(text)
         part = text[pos:end]
         name = _restore(part, kept).strip().strip(",").strip()
@@ -171,6 +182,17 @@ def credited_acts(credit: str, style: Style = "credit") -> tuple[tuple[str, str,
     if not out:
         out.append((credit.strip(), fold(credit) or credit.strip().lower(), "main"))
     return tuple(out)
+
+
+def _binds(text: str, m: re.Match[str]) -> bool:
+    """An "&" or "+" before "The ...": part of a band's name, unless an act follows."""
+    if m.group(0).strip() not in ("&", "+"):
+        return False
+    rest = text[m.end():]
+    if not rest.lower().startswith("the "):
+        return False
+    following = _SEPARATORS["credit"].split(rest, maxsplit=1)[0]
+    return fold(following) not in THE_ACTS
 
 
 def lead_act(credit: str, style: Style = "credit") -> str:

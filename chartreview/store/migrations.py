@@ -226,6 +226,7 @@ def m0004_track_identity(db: Database) -> None:
     # the acts it names (track_artists; tracks.artist_id stays the lead act). An older
     # project is re-keyed and the tracks and entries that now coincide are merged, with
     # their positions, review events and verdicts (chartreview.store.identity).
+    # (One number for this wave's scoring work too: the new entry_stats columns below.)
     from chartreview.store.identity import rekey
 
     db["track_uris"].create(
@@ -243,6 +244,13 @@ def m0004_track_identity(db: Database) -> None:
     rekey(db.conn)
     db.execute("DROP INDEX IF EXISTS idx_tracks_norm_key")
     db.execute("CREATE UNIQUE INDEX idx_tracks_norm_key ON tracks (norm_key)")
+    # What scoring keeps of a run's shape (scoring.stats, version 2): the ranks one and two
+    # periods after the debut, the exit, comebacks and their months, the run's levels
+    for col in ("rank2", "rank3", "exit_rank", "n_returns", "ret_day", "ret_rank",
+                "run_months", "ret_months"):
+        db["entry_stats"].add_column(col, int)
+    for col in ("mid_rank", "late_rank", "mid_volume", "late_volume"):
+        db["entry_stats"].add_column(col, float)
 
 
 SCHEMA_VERSION = len(migrations._migrations)
