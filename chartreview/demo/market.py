@@ -249,12 +249,13 @@ def generate_market(seed: int = 17, *, weeks: int = 80, songs_per_week: int = 14
         col = np.sort(organic[:, k, :], axis=0)[::-1]
         return float(np.median(col[rank - 1]))
 
-    def weekly_sales_at(rank: int, only: np.ndarray | None = None) -> float:
+    def weekly_sales_at(rank: int, only: np.ndarray | None = None, q: float = 50) -> float:
+        """The weekly downloads at ``rank`` (the ``q``-th percentile over the weeks)."""
         n_w = n_days // 7
         w = organic_buys[:, : n_w * 7].reshape(len(organic_buys), n_w, 7).sum(axis=2)
         if only is not None:
             w = w[only]
-        return float(np.median(np.sort(w, axis=0)[::-1][rank - 1]))
+        return float(np.percentile(np.sort(w, axis=0)[::-1][rank - 1], q))
 
     farm_region = {"stream_farm": 3, "playlist_spike": 1}  # br, gb
     for _ in range(3):  # stream farms: copied rhythm, fake noise, a level held, then off
@@ -281,9 +282,12 @@ def generate_market(seed: int = 17, *, weeks: int = 80, songs_per_week: int = 14
     ai = []
     for j in range(12):  # an AI catalogue spread over many small "acts"
         act = namer.act()
-        target = weekly_sales_at(1 if j == 0 else int(rng.integers(4, 16)), country_songs)
+        target = (weekly_sales_at(1, country_songs, q=100) * 1.1 if j == 0 else
+                  weekly_sales_at(int(rng.integers(4, 16)), country_songs))
         for _ in range(1 if j % 3 else 2):
             release = wave_start + int(rng.integers(0, 35))
+            if j == 0:  # the one meant for No. 1 sells its whole week inside a chart week
+                release = release // 7 * 7
             i = song(namer.title(), act, "country", _wave(d, release, 1.2, 6) * 9_000,
                      buy=0.0)
             buys[i] += np.where((d >= release) & (d < release + 7),

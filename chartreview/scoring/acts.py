@@ -142,7 +142,9 @@ def new_wave(feat: pd.DataFrame, acts: pd.DataFrame, new: pd.DataFrame,
     z = (count - expected) / np.sqrt(expected + 1)
     # a farm's titles come and go; a new act that stays for weeks is being listened to
     brief = 0.5 + 0.5 * np.clip((8 - nw["n"].to_numpy()) / 6, 0, 1)
-    value = np.clip((z - 2.5) / 3, 0, 1) * np.clip(nw["new"].to_numpy() * 1.5, 0, 1) * brief
+    # the local baseline already absorbs the many "new" acts of a short history: a third
+    # of the history newness asks for is enough here
+    value = np.clip((z - 2.5) / 3, 0, 1) * np.clip(nw["new"].to_numpy() * 3, 0, 1) * brief
     keep = value > 0
     f = nw[keep]
     if f.empty:

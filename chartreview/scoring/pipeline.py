@@ -116,9 +116,11 @@ def score(
     # The combination works on plain arrays aligned with ``index``: a few hundred small
     # pandas operations cost a fifth of a million-position run (measured)
     raw: dict[str, np.ndarray] = {}
+    value: dict[str, np.ndarray] = {}  # before weighting: what the evidence below reads
     for name, (_, weight) in {**MANIPULATION, **AI}.items():
         res = results[name] = results[name][~results[name].index.duplicated()]
-        raw[name] = getattr(p, weight) * _aligned(res["value"], index).clip(0, 1)
+        value[name] = _aligned(res["value"], index).clip(0, 1)
+        raw[name] = getattr(p, weight) * value[name]
     strength = {pat: organic[pat].to_numpy(np.float64) * getattr(p, org.DAMPING[pat])
                 for pat in org.PATTERNS}
     terms: dict[str, np.ndarray] = {}
@@ -130,7 +132,7 @@ def score(
     terms["new_wave"] = raw["new_wave"]
     # A flood alone is how stars release albums too; it points to an AI farm when the
     # titles also sell without streams, top a chart on little volume, or live in one region
-    each = np.vstack([raw[n] / getattr(p, MANIPULATION[n][1]) for n in EVIDENCE])
+    each = np.vstack([value[n] for n in EVIDENCE])
     evidence = each.max(axis=0)
     # ... and only a new act's flood counts with nothing else odd
     flood_new = (_aligned(results["flood"]["new"], index) if "new" in results["flood"]
