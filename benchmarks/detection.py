@@ -43,11 +43,12 @@ from chartreview.scoring.run import score_project
 from chartreview.store import Project, open_project, queries
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-ABLATE = {  # what is switched off: a signal's weight, or an organic pattern's damping
+ABLATE: dict[str, str | tuple[str, ...]] = {  # a signal's weight(s) or a pattern's damping
     "cross_chart": "w_cross_chart", "regional": "w_regional", "smooth_streams": "w_smooth",
     "debut_crash": "w_debut_crash", "cliff_exit": "w_cliff_exit",
     "low_volume": "w_low_volume", "spike": "w_spike", "viral_only": "w_viral_only",
-    "album_alone": "w_album_alone", "new_artist": "w_new_artist", "flood": "w_flood",
+    "album_alone": "w_album_alone", "new_artist": "w_new_artist",
+    "flood": ("w_flood", "w_flood_alone"),
     "new_wave": "w_new_wave",
     "album_week (organic)": "d_album_week", "catalogue (organic)": "d_catalogue",
     "event (organic)": "d_event", "seasonal (organic)": "d_seasonal",
@@ -212,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
                                                    f"{np.mean(aps[g]):.3f})"
                                                    for g in args.generators))
             for label, field in ABLATE.items():
-                params = replace(base, **{field: 0.0})
+                fields = field if isinstance(field, tuple) else (field,)
+                params = replace(base, **dict.fromkeys(fields, 0.0))
                 cells = []
                 for g in args.generators:
                     vals = [metrics(*labelled(w, params)[:3])["ap"] for w in worlds

@@ -137,13 +137,13 @@ def score(
     # ... and only a new act's flood counts with nothing else odd
     flood_new = (_aligned(results["flood"]["new"], index) if "new" in results["flood"]
                  else np.zeros(len(index)))
-    flood = raw["flood"] * (1 - strength["broad"])  # a new act's album charts everywhere
+    flood = value["flood"] * (1 - strength["broad"])  # a new act's album charts everywhere
     # a new act's titles, not only this one: a farm's lowest title sells no more than it
     # must (an established act's other songs say nothing of this one)
     by_act = pd.Series(evidence).groupby(feat["artist_id"].to_numpy()).transform("max")
     act_evidence = np.where(flood_new > 0, by_act.to_numpy(), evidence)
-    terms["flood"] = (flood * (p.w_flood_alone / p.w_flood) * (1 - act_evidence) * flood_new
-                      + flood * act_evidence)
+    terms["flood"] = flood * (p.w_flood_alone * (1 - act_evidence) * flood_new
+                              + p.w_flood * act_evidence)
     terms["cross_chart_ai"] = 0.5 * evidence * _aligned(results["new_artist"]["value"], index)
     step(steps - 1, "Combining")
 

@@ -49,7 +49,8 @@ class Charts:
         return eid
 
     def fill(self, chart: int, start: date, periods: int, size: int, *, prefix: str = "bg",
-             run: int = 8, value_at_1: float = 10_000, rng_seed: int = 0) -> None:
+             run: int = 8, value_at_1: float = 10_000, rng_seed: int = 0,
+             acts: int = 37) -> None:
         """Background entries: every ``run`` periods a new cohort fills the chart."""
         rng = np.random.default_rng(rng_seed)
         c = self.charts[chart - 1]
@@ -59,7 +60,7 @@ class Charts:
             for r in range(1, size + 1):
                 length = min(run, periods - p0)
                 vals = [value_at_1 / r * rng.uniform(0.95, 1.05) for _ in range(length)]
-                self.run(chart, f"{prefix} {n}", f"{prefix} act {n % 37}",
+                self.run(chart, f"{prefix} {n}", f"{prefix} act {n % acts}",
                          start + timedelta(days=step * p0), [r] * length, vals)
                 n += 1
 

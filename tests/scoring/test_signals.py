@@ -351,8 +351,10 @@ def test_score_combines_and_explains() -> None:
     c = Charts()
     sales = c.chart("Digital Song Sales", metric="sales")
     streams = c.chart("Streaming Songs", metric="streams")
-    c.fill(sales, START, 20, 10, prefix="x")
-    c.fill(streams, START, 20, 10, prefix="x")
+    # a background of acts that keep coming back (a chart whose whole top ten turns over
+    # to ten never-seen acts in one week would be a wave of new acts: new_wave)
+    c.fill(sales, START, 20, 10, prefix="x", acts=7)
+    c.fill(streams, START, 20, 10, prefix="x", acts=7)
     bought = c.run(sales, "Bought", "Nobody", START + timedelta(weeks=8), [1, 30])
     scores, signals = score(*c.frames())
     assert scores.loc[bought, "score"] > 80
