@@ -170,11 +170,19 @@ def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping for other layouts (rank, title, artist, date, ...).")
 @click.option("--encoding", help="Text encoding when detection is wrong, e.g. cp1252.")
+@click.option("--strict", is_flag=True,
+              help="Refuse a whole file when any of its rows is rejected.")
 @friendly
 def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
                chart: str | None, region: str | None, date: str | None, metric: str | None,
-               frequency: str | None, maps: tuple[str, ...], encoding: str | None) -> None:
-    """Import chart files (each one all-or-nothing; re-importing changes nothing)."""
+               frequency: str | None, maps: tuple[str, ...], encoding: str | None,
+               strict: bool) -> None:
+    """Import chart files.
+
+    A file's accepted rows are stored in one transaction; every rejected row is reported
+    with its line and reason (with --strict one refuses the file). Re-importing a file
+    changes nothing.
+    """
     from chartreview.ingest import ImportOptions, import_file
     from chartreview.ingest.source import open_source
 
@@ -186,7 +194,7 @@ def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
         for path in files:
             opts = ImportOptions(format=fmt, chart=chart, region=region, date=date,
                                  metric=metric, frequency=frequency, mapping=dict(mapping),
-                                 encoding=encoding)
+                                 encoding=encoding, strict=strict)
             bar = _Bar(f"Importing {path.name}")
             try:
                 signature = None

@@ -1,4 +1,10 @@
-"""Import one file into a project: all or nothing, idempotent, chunked, cancellable."""
+"""Import one file into a project: one transaction, idempotent, chunked, cancellable.
+
+The rows of a file that pass the checks are stored in one transaction: all of them, or
+none when the import fails or is cancelled. A row that fails a check (no rank, a rank
+another track holds that date...) is left out and reported with its line and reason;
+with ``ImportOptions.strict`` one such row refuses the whole file.
+"""
 
 from __future__ import annotations
 
@@ -22,18 +28,12 @@ from chartreview.domain import (
 )
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import (
-    ImportReport,
-    fold,
-    primary_artist,
-    track_key,
-    validate,
-    without_surrogates,
-)
+from chartreview.ingest.normalize import ImportReport, validate, without_surrogates
 from chartreview.ingest.prefetch import prefetch
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.seen_ranks import SeenRanks
 from chartreview.ingest.source import ByteCounter, Source, open_source
+from chartreview.names import credit_style, credited_acts, track_key
 from chartreview.store import columns as store_columns
 from chartreview.store import writer as store_writer
 from chartreview.store.backup import rolling_backup
@@ -140,6 +140,12 @@ def _import(
                 "a rank, a title, an artist and a date (in the row, the file name or --date).",
                 report,
             )
+        if opts.strict and report.rows_rejected:
+            reasons = "; ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
+            raise IngestError(
+                f"{path.name} was not imported: {report.rows_rejected:,} of its "
+                f"{report.rows_read:,} rows were rejected ({reasons}) and --strict refuses a "
+                "file with any rejected row. Nothing was imported.", report)
         if cancel is not None:
             cancel.check()
         if on_progress:
@@ -184,6 +190,7 @@ def _load(
     frequency: str | None = None
     track_cache: dict[tuple[str, str, str | None], int] = {}
     seen = SeenRanks() if writer.rank_index_dropped else None
+    style = credit_style(defaults.platform)  # where the source cuts a credit into acts
     for raw in chunks:
         if cancel is not None:
             cancel.check()
@@ -236,9 +243,8 @@ def _load(
             k = (title, artist, sid)
             tid = track_cache.get(k)
             if tid is None:
-                lead = primary_artist(artist)
-                tid = writer.track_id(title, artist, track_key(title, artist), lead,
-                                      fold(lead) or artist.lower(), sid)
+                tid = writer.track_id(title, artist, track_key(title, artist),
+                                      credited_acts(artist, style), sid)
                 track_cache[k] = tid
             resolved.append(tid)
         frame["track_id"] = np.asarray(resolved, dtype="int64")[codes]

@@ -6,15 +6,16 @@ Every format reader yields pandas frames with (a subset of) :data:`CANONICAL` co
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chartreview.domain import plural
+
+# Text normalisation for matching one track across charts lives in chartreview.names,
+# below every layer: the migration that re-keys an older project uses the same rules
+from chartreview.names import fold, track_key  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -99,67 +100,6 @@ class ImportReport:
         for line, reason in self.examples[:5]:
             lines.append(f"    line {line}: {reason}")
         return "\n".join(lines)
-
-
-# --- text normalisation for matching the same track across charts ----------------------
-
-_FEAT_PAREN = re.compile(
-    r"\s*[\(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^\)\]]*[\)\]]", re.IGNORECASE
-)
-_FEAT_TAIL = re.compile(r"\s+-\s+(?:feat\.?|ft\.?|featuring|with)\s.*$", re.IGNORECASE)
-_ARTIST_SPLIT = re.compile(
-    r"\s*(?:,|&|\+|;|/|\s+x\s+|\s+and\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|"
-    r"\bwith\b|\bvs\.?(?=\s))\s*",
-    re.IGNORECASE,
-)
-_PRIMARY_SPLIT = re.compile(
-    r"\s*(?:,|;|/|\s+x\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|\bwith\b|\bvs\.?(?=\s))\s*",
-    re.IGNORECASE,
-)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: ``Beyoncé!`` -> ``beyonce``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("’", "'").replace("'", "").replace("$", "s")
-    return _NON_ALNUM.sub(" ", plain).strip()
-
-
-def artist_names(credit: str) -> list[str]:
-    """Every credited artist, folded: ``A Featuring B & C`` -> ``['a', 'b', 'c']``."""
-    parts = (fold(p) for p in _ARTIST_SPLIT.split(credit))
-    return [p for p in parts if p]
-
-
-def primary_artist(credit: str) -> str:
-    """The lead artist as credited: ``The Weeknd Featuring Daft Punk`` -> ``The Weeknd``."""
-    for part in _PRIMARY_SPLIT.split(credit):
-        if fold(part):
-            return part.strip()
-    return credit.strip()
-
-
-def title_key(title: str) -> str:
-    """The title as matched: folded (``fold``), "feat." credits dropped.
-
-    A title with no letters ("+" and "÷", two Ed Sheeran albums; "7/11"; "=1+1") is
-    its symbols: folding would leave nothing, or only digits, and make different
-    titles one. Those keep every character but case and spacing (NFC, not NFKC, so a
-    full-width "＝" stays apart from "=").
-    """
-    key = fold(_FEAT_TAIL.sub("", _FEAT_PAREN.sub("", title)))
-    if not any(c.isalpha() for c in key):
-        return " ".join(unicodedata.normalize("NFC", title).casefold().split())
-    return key
-
-
-@lru_cache(maxsize=200_000)
-def track_key(title: str, credit: str) -> str:
-    """The key that makes one track the same across charts and sources."""
-    names = sorted(set(artist_names(credit))) or [fold(credit)]
-    return f"{title_key(title) or fold(title)}|{'+'.join(names)}"
 
 
 # --- validation ----------------------------------------------------------------------------

@@ -219,5 +219,38 @@ def m0003_scoring_cache(db: Database) -> None:
         foreign_keys=[("entry_id", "entries", "id")],
     )
 
+@migrations()
+def m0004_track_identity(db: Database) -> None:
+    # One song is one track across Spotify URIs and sources (tracks.norm_key, now unique,
+    # is its identity; every URI is kept in track_uris), and a track's credit is cut into
+    # the acts it names (track_artists; tracks.artist_id stays the lead act). An older
+    # project is re-keyed and the tracks and entries that now coincide are merged, with
+    # their positions, review events and verdicts (chartreview.store.identity).
+    # (One number for this wave's scoring work too: the new entry_stats columns below.)
+    from chartreview.store.identity import rekey
+
+    db["track_uris"].create(
+        {"spotify_id": str, "track_id": int}, pk="spotify_id",
+        foreign_keys=[("track_id", "tracks", "id")], not_null={"track_id"})
+    db["track_uris"].create_index(["track_id"])
+    db["track_artists"].create(
+        {"track_id": int, "position": int, "artist_id": int, "role": str},
+        pk=("track_id", "position"),
+        foreign_keys=[("track_id", "tracks", "id"), ("artist_id", "artists", "id")],
+        not_null={"artist_id", "role"})
+    db["track_artists"].create_index(["artist_id"])
+    db.execute("INSERT INTO track_uris (spotify_id, track_id) "
+               "SELECT spotify_id, id FROM tracks WHERE spotify_id IS NOT NULL")
+    rekey(db.conn)
+    db.execute("DROP INDEX IF EXISTS idx_tracks_norm_key")
+    db.execute("CREATE UNIQUE INDEX idx_tracks_norm_key ON tracks (norm_key)")
+    # What scoring keeps of a run's shape (scoring.stats, version 2): the ranks one and two
+    # periods after the debut, the exit, comebacks and their months, the run's levels
+    for col in ("rank2", "rank3", "exit_rank", "n_returns", "ret_day", "ret_rank",
+                "run_months", "ret_months"):
+        db["entry_stats"].add_column(col, int)
+    for col in ("mid_rank", "late_rank", "mid_volume", "late_volume"):
+        db["entry_stats"].add_column(col, float)
+
 
 SCHEMA_VERSION = len(migrations._migrations)

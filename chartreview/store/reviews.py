@@ -8,6 +8,7 @@ Undo appends an ``undo`` event naming the event it reverses; nothing is ever del
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from chartreview.store.db import Project, now_iso, translate_errors
@@ -59,20 +60,22 @@ def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
     return state, last_id
 
 
-def _events(project: Project, entry_id: int) -> list[tuple[Any, ...]]:
-    return project.conn.execute(
+def _events(conn: sqlite3.Connection, entry_id: int) -> list[tuple[Any, ...]]:
+    return conn.execute(
         "SELECT id, kind, verdict, tags, confidence, note, analyst, at, undoes "
         "FROM review_events WHERE entry_id = ? ORDER BY id",
         (entry_id,),
     ).fetchall()
 
 
-def _materialise(project: Project, entry_id: int) -> None:
-    state, last_id = _replay(_events(project, entry_id))
+def materialise(conn: sqlite3.Connection, entry_id: int) -> None:
+    """Rewrite an entry's row in ``verdicts`` from its events (inside the caller's
+    transaction); also after two entries' events were merged into one."""
+    state, last_id = _replay(_events(conn, entry_id))
     if not state.get("verdict") and not state.get("note") and not state.get("tags"):
-        project.conn.execute("DELETE FROM verdicts WHERE entry_id = ?", (entry_id,))
+        conn.execute("DELETE FROM verdicts WHERE entry_id = ?", (entry_id,))
         return
-    project.conn.execute(
+    conn.execute(
         "INSERT INTO verdicts (entry_id, verdict, tags, confidence, note, analyst, updated_at, "
         "event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(entry_id) DO UPDATE SET "
         "verdict = excluded.verdict, tags = excluded.tags, confidence = excluded.confidence, "
@@ -100,7 +103,7 @@ def append_event(
              confidence, note, analyst, at or now_iso(), undoes),
         )
         event_id = int(cur.lastrowid or 0)
-        _materialise(project, entry_id)
+        materialise(project.conn, entry_id)
     return event_id
 
 

@@ -137,3 +137,18 @@ def test_the_signal_name_is_not_drawn_under_the_legend(qtbot) -> None:
     assert not label.sceneBoundingRect().intersects(plot.legend.sceneBoundingRect())
     plot.show_entry(entry, _pos(days, ranks), [], [{"signal": "flood", "contribution": 9.0}])
     assert label.toPlainText() == "flood"  # this entry's signal, not the one before
+
+
+def test_the_marked_weeks_are_where_the_signal_looked(qtbot) -> None:
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    plot.resize(560, 320)
+    plot.show()
+    days = _days("2024-11-17", 8)
+    ranks = [4, 19, 53, 71, 92, 60, 30, 95]  # a debut's fall, then a climb back later
+    entry = {"entry_id": 1, "chart": "Hot 100 (us, weekly)"}
+    plot.show_entry(entry, _pos(days, ranks), [], [{"signal": "debut_crash",
+                                                    "contribution": 60.0}])
+    assert plot.spike_region.getRegion() == (plot._x[0], plot._x[2])  # debut and fall
+    plot.show_entry(entry, _pos(days, ranks), [], [{"signal": "spike", "contribution": 9.0}])
+    assert plot.spike_region.getRegion() == (plot._x[4], plot._x[5])  # steepest: 92 -> 60

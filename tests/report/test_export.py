@@ -15,6 +15,7 @@ from chartreview.domain import Cancelled, CancelToken, ChartreviewError
 from chartreview.report.collect import ExportOptions
 from chartreview.report.export import export
 from chartreview.review.audit import set_note, set_verdict
+from chartreview.scoring.params import SCORING_VERSION
 from chartreview.store import queries
 
 INJECTIONS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
@@ -66,7 +67,7 @@ def test_xlsx_has_entries_events_and_scoring_sheets(reviewed, tmp_path: Path):
     assert ai_row["event_ids"] == " ".join(map(str, history)) and len(history) == 2
     assert ai_row["event_id"] == history[-1]
     assert len(events) == 6 and list(events["kind"]).count("note") == 1
-    assert scoring["scoring_version"] == "1.0" and float(scoring["w_cross_chart"]) > 0
+    assert scoring["scoring_version"] == SCORING_VERSION and float(scoring["w_cross_chart"]) > 0
 
 
 def test_json_nests_signals_and_lists_events(reviewed, tmp_path: Path):

@@ -97,3 +97,11 @@ def test_a_new_week_recomputes_only_its_entries_and_agrees_with_a_full_run(
     full = score_project(project, force=True)
     assert full.recomputed == full.entries and full.changed == 0
     assert dump(project) == incremental
+
+
+def test_every_setting_has_a_range_holding_its_default() -> None:
+    """A setting added without a range could not be checked by 'score --set'."""
+    from chartreview.scoring.params import ScoringParams, check
+
+    for name, value in ScoringParams().to_dict().items():
+        assert check(name, value) == value, name

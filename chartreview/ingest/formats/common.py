@@ -30,6 +30,9 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     chunk_rows: int = CHUNK_ROWS
+    # Refuse the whole file when any row is rejected (chartreview import --strict). Not
+    # part of key(): a strict import that succeeds stores exactly what a lenient one does
+    strict: bool = False
 
     def key(self) -> dict[str, object]:
         """The options that change what an import stores (for the re-import check)."""

@@ -515,9 +515,16 @@ class TrajectoryPlot(pg.PlotWidget):
         self.peak_line.label.setFormat(name)
         self.peak_line.label.setText(name)
         self.peak_line.setVisible(True)
-        # The steepest climb in one step (or the debut week when it debuted at its peak)
+        # Where the strongest signal looked: a debut's fall (its two periods after), a
+        # run's exit, else the steepest climb in one step (or the debut week when it
+        # debuted at its peak)
         climbs = -np.diff(ranks) if len(ranks) > 1 else np.array([])
-        if climbs.size and np.nanmax(climbs) > 0:
+        last = len(self._x) - 1
+        if fired[0]["signal"] == "debut_crash" and last > 0:
+            lo, hi = self._x[0], self._x[min(2, last)]
+        elif fired[0]["signal"] == "cliff_exit" and last > 0:
+            lo, hi = self._x[last - 1], self._x[last]
+        elif climbs.size and np.nanmax(climbs) > 0:
             i = int(np.nanargmax(climbs))
             lo, hi = self._x[i], self._x[i + 1]
         else:
