@@ -80,7 +80,6 @@ RANGES: dict[str, tuple[float, float, bool]] = {
     "flood_min_titles": (2, 50, True),
     "smooth_min_days": (7, 365, True),
     "viral_min_days": (1, 365, True),
-    "cohort_bins": (2, 100, True),
     "album_min_titles": (2, 50, True),
     "album_window_days": (0, 60, False),
     "catalogue_min_titles": (2, 50, True),

@@ -36,8 +36,8 @@ def project_file(shared: Path, tmp_path: Path) -> Path:
 # --- case 3: settings ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", ["w_spike=nan", "w_spike=inf", "w_spike=1e309",
-                                   "w_spike=-0.5", "w_spike=1e308", "cohort_bins=0",
-                                   "cohort_bins=2.5", "w_spike=", "w_spike=lots"])
+                                   "w_spike=-0.5", "w_spike=1e308", "event_min_entries=0",
+                                   "event_min_entries=2.5", "w_spike=", "w_spike=lots"])
 def test_a_bad_setting_is_refused_and_not_saved(project_file: Path, value: str) -> None:
     assert run("score", "--set", "w_spike=0.4", "--db", str(project_file))[0] == 0
     settings, project = file_digest(paths.settings_file()), file_digest(project_file)
@@ -60,15 +60,15 @@ def test_all_settings_are_checked_before_any_is_saved(project_file: Path) -> Non
 
 def test_a_bad_value_saved_by_hand_is_not_used_and_can_be_reset(project_file: Path) -> None:
     settings = config.load()
-    settings.scoring.update({"w_spike": float("nan"), "cohort_bins": 0.0, "w_flood": 0.5})
+    settings.scoring.update({"w_spike": float("nan"), "event_min_entries": 0.0, "w_flood": 0.5})
     config.save(settings)  # as an older version or a hand edit left it
     code, out, err = run("score", "--db", str(project_file))
     assert code == 0 and "Scored" in out, err
     assert "saved setting w_spike" in err and "--reset w_spike" in err
-    assert "saved setting cohort_bins" in err
+    assert "saved setting event_min_entries" in err
     code, out, _ = run("score", "--show-settings")
     assert "w_spike                    0.3" in out  # the default stands in
-    assert run("score", "--reset", "w_spike", "--reset", "cohort_bins",
+    assert run("score", "--reset", "w_spike", "--reset", "event_min_entries",
                "--show-settings")[0] == 0
     assert set(config.load().scoring) == {"w_flood"}
     code, out, err = run("score", "--reset", "all", "--db", str(project_file))
