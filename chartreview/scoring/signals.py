@@ -243,6 +243,13 @@ def _rank_text(rank: int, size: int) -> str:
     return "off the chart" if rank > size else f"No. {rank}"
 
 
+def _fall_text(week2: int, week3: int, size: int) -> str:
+    """``No. 19 and No. 53``, ``No. 23 and off the chart``; ``off the chart`` said once."""
+    if week2 > size:
+        return "off the chart"
+    return f"{_rank_text(week2, size)} and {_rank_text(week3, size)}"
+
+
 def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
                 p: ScoringParams, organic: pd.DataFrame | None = None) -> pd.DataFrame:
     """A high debut that collapses within two periods: the bundle / bulk-buy shape.
@@ -325,7 +332,7 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
                                                                          strict=True)]
         sz = fs["size"].to_numpy()
         out.loc[idx[fired], "reason"] = [
-            f"debuted at No. {d}, then {_rank_text(a, z)} and {_rank_text(b, z)}; "
+            f"debuted at No. {d}, then {_fall_text(a, b, z)}; "
             f"{sh * 100:.0f}% of {k} {h} debuts on this chart {y0}-{y1} outside album weeks "
             f"held a better rank (median No. {(m - 1) * z / 100 + 1:.0f})"
             for d, a, b, z, sh, k, h, y0, y1, m in zip(
