@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from chartreview.qt.main_window import MainWindow
+from chartreview.qt.models.entry_table import COLUMN_BY_KEY
 from chartreview.store import queries
 from chartreview.store.db import open_project
 
@@ -66,7 +67,8 @@ def test_unknown_layout_asks_for_a_mapping(qtbot, empty_window, tmp_path) -> Non
     with qtbot.waitSignal(d.worker.signals.finished, timeout=60_000):
         pass
     assert empty_window.model.rowCount() == 2
-    titles = {empty_window.model.data(empty_window.model.index(r, 1)) for r in range(2)}
+    titles = {empty_window.model.data(empty_window.model.index(r, COLUMN_BY_KEY["title"]))
+              for r in range(2)}
     assert titles == {"Alpha", "Beta"}
 
 
