@@ -150,10 +150,14 @@ def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping for other layouts (rank, title, artist, date, ...).")
 @click.option("--encoding", help="Text encoding when detection is wrong, e.g. cp1252.")
+@click.option("--merge", is_flag=True,
+              help="Add to the project's chart of the same name even when the file looks "
+                   "unrelated to it (no track in common); without it such a file is refused.")
 @friendly
 def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
                chart: str | None, region: str | None, date: str | None, metric: str | None,
-               frequency: str | None, maps: tuple[str, ...], encoding: str | None) -> None:
+               frequency: str | None, maps: tuple[str, ...], encoding: str | None,
+               merge: bool) -> None:
     """Import chart files (each one all-or-nothing; re-importing changes nothing)."""
     from chartreview.ingest import ImportOptions, import_file
     from chartreview.ingest.source import open_source
@@ -166,7 +170,7 @@ def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
         for path in files:
             opts = ImportOptions(format=fmt, chart=chart, region=region, date=date,
                                  metric=metric, frequency=frequency, mapping=dict(mapping),
-                                 encoding=encoding)
+                                 encoding=encoding, merge=merge)
             bar = _Bar(f"Importing {path.name}")
             try:
                 signature = None

@@ -19,6 +19,7 @@ from chartreview.domain import (
     ProgressFn,
     infer_metric,
 )
+from chartreview.ingest import chart_match
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
 from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
@@ -133,6 +134,7 @@ def _import(
             )
         if cancel is not None:
             cancel.check()
+        chart_match.check(writer, report, opts, touched)  # a same-named, unrelated chart
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
         # The entries this import made hold only its rows, counted on the way in; the others
