@@ -677,10 +677,31 @@ class MainWindow(QMainWindow):
         from chartreview.qt.views.import_dialog import ImportDialog
 
         self.import_dialog = ImportDialog(self.project.path, self)
-        self.import_dialog.imported.connect(
-            lambda changes: self.apply_changes(changes, initiator=self.import_dialog))
+        self.import_dialog.import_started.connect(self._import_started)
+        self.import_dialog.imported.connect(self._imported)
         self.import_dialog.finished.connect(self.back_to_queue)
         self.import_dialog.show()
+
+    def _import_started(self, _worker: object) -> None:
+        self._entries_before = queries.last_entry_id(self.project) if self.project else 0
+
+    def _imported(self, changes: ChangeSet) -> None:
+        """Refresh after an import; stay on the entry shown, else show the first new one,
+        and say which in the status bar."""
+        was = self.current_id()
+        self.apply_changes(changes, initiator=self.import_dialog)
+        before = getattr(self, "_entries_before", 0)
+        new = [i for i in self.model.ids if i > before]
+        done = f"Imported: {len(new):,} new entries"
+        if was is not None and self.current_id() == was and self.model.row_of(was) is not None:
+            self.select(was)
+            self.statusBar().showMessage(f"{done}; still on {self._name(was)}.", 8000)
+        elif new:
+            self.select(new[0])
+            self.statusBar().showMessage(
+                f"{done}; showing the first new one, {self._name(new[0])}.", 8000)
+        else:
+            self.statusBar().showMessage(f"{done}.", 8000)
 
     def show_export(self) -> None:
         if self.project is None:
