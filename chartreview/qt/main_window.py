@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         if (split := _unb64(w.get("detail_splitter"))) is not None:
             self.detail.splitter.restoreState(split)
         else:
-            self.detail.splitter.setSizes([430, 200, 200])
+            self.detail.splitter.setSizes([430, 240, 170])
         if (columns := _unb64(w.get("columns"))) is not None:
             header = self.table.horizontalHeader()
             self._fitting = True  # the analyst's widths, not a fit to this window

@@ -91,8 +91,8 @@ class FilterBar(QWidget):
         for w in (self.date_from, self.date_to):
             w.dateChanged.connect(self.emit_filter)
 
-        # The search on its own line; the other controls at their natural width, wrapping
-        # onto a second (third) line in a narrow window rather than being squashed
+        # The search and the chart on the first line; the other controls at their natural
+        # width, wrapping onto another line in a narrow window rather than being squashed
         score = QWidget()
         score_row = QHBoxLayout(score)
         score_row.setContentsMargins(0, 0, 0, 0)
@@ -103,15 +103,18 @@ class FilterBar(QWidget):
         controls = QWidget()
         controls.setObjectName("filter_controls")
         flow = FlowLayout(controls)
-        for w in (self.chart, self.verdict, self.signal, score, self.date_from, self.date_to,
+        for w in (self.verdict, self.signal, score, self.date_from, self.date_to,
                   self.clear_button):
             flow.addWidget(w)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.chart)
         chip_row = QHBoxLayout()
         chip_row.addWidget(self.artist_chip)
         chip_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.search)
+        layout.addLayout(top)
         layout.addWidget(controls)
         layout.addLayout(chip_row)
         self.controls = controls

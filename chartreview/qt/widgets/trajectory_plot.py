@@ -17,7 +17,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPicture, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPicture,
+    QTransform,
+)
 
 from chartreview.domain import plural
 from chartreview.qt.models.entry_table import signal_label
@@ -26,7 +35,6 @@ from chartreview.qt.widgets.plot_legend import PlotLegend
 MAX_OVERLAYS = 7  # with the entry's own chart: eight curves, eight colours
 DAY_S = 86400.0
 MIN_SPAN_S = 56 * DAY_S  # show at least eight weeks of dates
-YEAR_LABEL_PX = 32  # half a "Sep 2025" label and some: how far from the edge it fits
 # A qualitative palette (Tableau 10 without its yellow and grey, which vanish on a white
 # plot): eight hues far enough apart that two charts of one kind never look alike.
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f",
@@ -311,7 +319,9 @@ class DateAxis(pg.DateAxisItem):
         # The values run past the view on both sides, and a label too close to the left
         # edge to fit is not drawn: the year goes on the first one clear of it
         lo, hi = sorted(self.range)
-        lo += (hi - lo) * YEAR_LABEL_PX / max(self.geometry().width(), 1.0)
+        fm = QFontMetrics(self.style["tickFont"] or self.font())
+        room = fm.horizontalAdvance("Sep 2025") / 2 + 2  # half a label with its year
+        lo += (hi - lo) * room / max(self.geometry().width(), 1.0)
         first = True
         out = []
         for v, text in zip(values, strings, strict=True):
