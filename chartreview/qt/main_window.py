@@ -306,6 +306,7 @@ class MainWindow(QMainWindow):
             self.back_to_queue()
             return False
         self.set_project(project)
+        self.back_to_queue()
         return True
 
     def set_project(self, project: Project) -> None:

@@ -120,7 +120,8 @@ class DetailView(QWidget):
         tag_row.addWidget(self.confidence)
 
         self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText("Note: what you checked and why (N)")
+        self.note_edit.setPlaceholderText(
+            "Note: what you checked and why (N). Ctrl+Enter saves, Esc goes back to the queue")
         self.note_edit.setTabChangesFocus(True)
         self.save_button = QPushButton("Save note && tags")
         self.save_button.setToolTip("Save the note, tags and confidence (Ctrl+Enter in the note)")
