@@ -194,7 +194,8 @@ def test_charts_get_colours_apart_and_metrics_their_line_style(qtbot) -> None:
                    (5, "Spotify Daily 100 (de, daily)", "streams"),
                    (3, "Hot 100 (us, weekly)", "composite")) for d in days]
     plot.show_entry(entry, _pos(days, [3, 2, 1, 2]), others, [])
-    curves = [plot.rank_curve, *plot.overlays[:3]]
+    curves = [plot.rank_curve, *plot.shown_overlays]
+    assert len(curves) == 4
     pens = [c.opts["pen"] for c in curves]
     colors = [p.color() for p in pens]
     for i, a in enumerate(colors):  # every pair far apart, the two Spotify charts too
@@ -207,7 +208,7 @@ def test_charts_get_colours_apart_and_metrics_their_line_style(qtbot) -> None:
     # a chart keeps its colour from entry to entry
     plot.show_entry({**entry, "entry_id": 2}, _pos(days, [9, 9, 9, 9]),
                     [r for r in others if r["chart_id"] == 5], [])
-    assert plot.overlays[0].opts["pen"].color() == colors[2]
+    assert plot.shown_overlays[0].opts["pen"].color() == colors[2]
 
 
 def test_the_readout_names_the_signals_of_that_week(qtbot) -> None:

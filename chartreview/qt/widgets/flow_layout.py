@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
 class FlowLayout(QLayout):
     """Items left to right at their size hints; a full line wraps onto the next."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6,
+                 line_spacing: int | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._line_spacing = spacing if line_spacing is None else line_spacing
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     # --- Qt overrides ---
@@ -59,6 +61,9 @@ class FlowLayout(QLayout):
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
+    def spacing_between_lines(self) -> int:
+        return max(self._line_spacing, 0)
+
     # --- internals ---
     def _gap(self, item: QLayoutItem, orientation: Qt.Orientation) -> int:
         widget = item.widget()
@@ -78,7 +83,8 @@ class FlowLayout(QLayout):
                 continue
             hint = item.sizeHint()
             gap_x = self._gap(item, Qt.Orientation.Horizontal)
-            gap_y = self._gap(item, Qt.Orientation.Vertical)
+            gap_y = self._line_spacing if self._line_spacing >= 0 else self._gap(
+                item, Qt.Orientation.Vertical)
             if x > area.x() and x + hint.width() > area.right() + 1:
                 x, y = area.x(), y + line_height + gap_y
                 line_height = 0

@@ -61,11 +61,12 @@ class PlotLegend(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plot_legend")
-        self._flow = FlowLayout(self, spacing=12)
+        self._flow = FlowLayout(self, spacing=12, line_spacing=2)
         self._rows: list[tuple[QWidget, QLabel, QLabel]] = []  # (row, swatch, name)
         self._drawn: list[tuple[Any, ...] | None] = []
         self._pixmaps: dict[tuple[Any, ...], QPixmap] = {}
         self._shown = 0
+        self._sticky = (0, 0)  # (width, the most height needed at that width)
 
     # --- public API ---
     def set_rows(self, rows: list[tuple[Any, str]]) -> None:
@@ -114,6 +115,14 @@ class PlotLegend(QWidget):
         self._fit_height()
 
     def _fit_height(self) -> None:
-        height = self._flow.heightForWidth(max(self.width(), 1))
+        # At least two lines, and at a given width never fewer than it has needed: walking
+        # from an entry with a two-line legend to one with three, and back, would resize
+        # the plot each time (a layout and a repaint of its axes, and a jumping plot)
+        width = max(self.width(), 1)
+        if width != self._sticky[0]:
+            self._sticky = (width, 0)
+        two = 2 * self.fontMetrics().height() + self._flow.spacing_between_lines()
+        height = max(self._flow.heightForWidth(width), two, self._sticky[1])
+        self._sticky = (width, height)
         if height != self.minimumHeight():
             self.setMinimumHeight(height)

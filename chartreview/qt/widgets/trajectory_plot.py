@@ -69,8 +69,9 @@ def _floats(values: Sequence[Any]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
 
 
-def chart_colors(chart_ids: Sequence[int | None]) -> list[QColor]:
-    """A colour per chart, the same for a chart from entry to entry where it can be.
+def chart_colors(chart_ids: Sequence[int | None]) -> list[int]:
+    """A colour (an index into ``PALETTE``) per chart, the same for a chart from entry to
+    entry where it can be.
 
     A chart's colour is the palette's (id - 1)th; a chart whose colour is already taken in
     this plot (more than eight charts in the project), or without an id, gets the next
@@ -83,7 +84,7 @@ def chart_colors(chart_ids: Sequence[int | None]) -> list[QColor]:
         while i in taken and len(taken) < len(PALETTE):
             i = (i + 1) % len(PALETTE)
         taken.add(i)
-        out.append(QColor(PALETTE[i]))
+        out.append(i)
     return out
 
 
@@ -367,13 +368,17 @@ class TrajectoryPlot(pg.PlotWidget):
         # The legend is widgets for under the plot, outside the data: no curve is ever
         # hidden behind it, and its rows wrap in a narrow window (the view places it)
         self.legend = PlotLegend()
-        # The same track on other charts (drawn under the main curve); pens per chart
+        # The same track on other charts (drawn under the main curve): a curve per colour
+        # of the palette, so a chart keeps its curve from entry to entry and its pen and
+        # symbols are not redone (re-rendering symbols cost a tenth of a selection)
         self.overlays: list[pg.PlotDataItem] = []
-        for _ in range(MAX_OVERLAYS):
-            curve = _curve(symbol="t", symbolSize=5, symbolPen=None)
+        for color in PALETTE:
+            curve = _curve(symbol="t", symbolSize=5, symbolPen=None,
+                           symbolBrush=pg.mkBrush(color))
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
+        self.shown_overlays: list[pg.PlotDataItem] = []  # in legend order
         self._styles: dict[int, tuple[str, str]] = {}  # id(curve) -> (colour, metric) drawn
         # The cohort's typical path: quartile band and median since the same debut
         band_color = QColor(accent)  # a tint of the entry's colour, apart from the grey volume
@@ -428,6 +433,7 @@ class TrajectoryPlot(pg.PlotWidget):
         self._fired: list[list[str]] = []
         self._period_days = 7
         self.readout = ""
+        self._axes_shown = True
         self._volume_name = ""
         self._cohort_shown: tuple[Any, int, str] | None = None  # (path, period, debut)
         self.show_entry(None, [], [], [])
@@ -450,7 +456,8 @@ class TrajectoryPlot(pg.PlotWidget):
         colors = chart_colors([(entry or {}).get("chart_id"),
                                *(rows[0].get("chart_id") for _, rows in charts)])
         if entry is not None:
-            self._style(self.rank_curve, colors[0], entry.get("metric"), width=2.5)
+            self._style(self.rank_curve, colors[0], entry.get("metric"), width=2.5,
+                        symbols=True)
             self._legend_rows.append((self.rank_curve, self._short(entry.get("chart", ""))))
         self._show_volume(positions)
         self._show_overlays(charts, colors[1:])
@@ -461,8 +468,10 @@ class TrajectoryPlot(pg.PlotWidget):
         self._set_readout("")
         item.setTitle(None)
         empty = entry is None or not positions
-        for name in ("left", "bottom"):  # no axes of an entry no longer shown
-            item.showAxis(name, not empty)
+        if self._axes_shown == empty:  # no axes of an entry no longer shown; showAxis
+            for name in ("left", "bottom"):  # lays the axis out again: only on a change
+                item.showAxis(name, not empty)
+            self._axes_shown = not empty
         if empty:
             item.setTitle("No entry selected" if entry is None else "No positions")
         self._fit(ranks)
@@ -520,16 +529,18 @@ class TrajectoryPlot(pg.PlotWidget):
     def _update_legend(self) -> None:
         self.legend.set_rows(self._legend_rows)
 
-    def _style(self, curve: pg.PlotDataItem, color: QColor, metric: str | None,
-               width: float = 1.5) -> None:
-        """Draw a rank curve in its chart's colour and its metric's line style."""
-        key = (color.name(), metric or "")
+    def _style(self, curve: pg.PlotDataItem, color: int, metric: str | None,
+               width: float = 1.5, symbols: bool = False) -> None:
+        """Draw a rank curve in its chart's colour (its symbols too, if asked: the
+        overlays' are set once) and its metric's line style."""
+        key = (PALETTE[color], metric or "")
         if self._styles.get(id(curve)) == key:
             return
         self._styles[id(curve)] = key
         style = METRIC_STYLE.get(metric or "", Qt.PenStyle.SolidLine)
-        curve.setPen(pg.mkPen(color, width=width, style=style))
-        curve.setSymbolBrush(pg.mkBrush(color))
+        curve.setPen(pg.mkPen(PALETTE[color], width=width, style=style))
+        if symbols:
+            curve.setSymbolBrush(pg.mkBrush(PALETTE[color]))
 
     @staticmethod
     def _short(chart: str) -> str:
@@ -591,15 +602,18 @@ class TrajectoryPlot(pg.PlotWidget):
         return list(by_chart.items())[:MAX_OVERLAYS]
 
     def _show_overlays(self, charts: list[tuple[str, list[dict[str, Any]]]],
-                       colors: list[QColor]) -> None:
-        for curve, (chart, rows), color in zip(self.overlays, charts, colors, strict=False):
+                       colors: list[int]) -> None:
+        self.shown_overlays = []
+        for (chart, rows), color in zip(charts, colors, strict=True):
+            curve = self.overlays[color]
             self._style(curve, color, rows[0].get("metric"))
             curve.setData(_epochs(rows), _floats([r["rank"] for r in rows]))
             curve.setVisible(True)
+            self.shown_overlays.append(curve)
             self._legend_rows.append((curve, self._short(chart)))
-        for curve in self.overlays[len(charts):]:
-            if curve.isVisible():  # a hidden one is already empty
-                curve.setData([], [])
+        for curve in self.overlays:
+            if curve.isVisible() and curve not in self.shown_overlays:
+                curve.setData([], [])  # a hidden one is kept empty
                 curve.setVisible(False)
 
     def _show_marks(self, positions: Sequence[dict[str, Any]], ranks: np.ndarray,
