@@ -106,6 +106,12 @@ def test_self_test_exits_zero(capsys) -> None:
     assert "self-test ok" in capsys.readouterr().out
 
 
+def _click_file(qtbot, d, row: int) -> None:  # type: ignore[no-untyped-def]
+    rect = d.files.visualItemRect(d.files.item(row))
+    qtbot.mouseClick(d.files.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert d.files.currentRow() == row
+
+
 def test_the_preview_says_which_column_becomes_each_field(qtbot, empty_window, shared,
                                                          tmp_path) -> None:
     empty_window.show_import()
@@ -121,7 +127,7 @@ def test_the_preview_says_which_column_becomes_each_field(qtbot, empty_window, s
     assert headers[:4] == ["chart_date\n→ date", "this_week\n→ rank", "song\n→ title",
                            "artist\n→ artist"]
     d.add_files([shared / "spotify" / "regional-global-weekly-2017-02-23.csv"])
-    d.files.setCurrentRow(1)
+    _click_file(qtbot, d, 1)
     text = d.roles_label.text()
     assert "volume ← <b>streams</b>" in text and "title ← <b>track_name</b>" in text
     assert "date ← <b>the file name (2017-02-23)</b>" in text
@@ -129,7 +135,7 @@ def test_the_preview_says_which_column_becomes_each_field(qtbot, empty_window, s
     odd = tmp_path / "odd_chart.csv"
     odd.write_text("Pos,Song,Who,Week,Plays\n1,Alpha,Band A,2024-01-06,900\n")
     d.add_files([odd])
-    d.files.setCurrentRow(2)
+    _click_file(qtbot, d, 2)
     qtbot.keyClicks(d.mapping["artist"], "Who")
     qtbot.keyClicks(d.mapping["streams"], "Plays")
     text = d.roles_label.text()
