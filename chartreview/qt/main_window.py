@@ -376,8 +376,8 @@ class MainWindow(QMainWindow):
         index = self.model.index(row, 0)
         if self.table.currentIndex().row() != row or self.current_id() != entry_id:
             self.table.setCurrentIndex(index)
-        # after a sort the row moved: keep it in view (the rows' layout is settled first,
-        # or the scroll is measured against the old one)
+        # after a sort or a filter the row moved: keep it in view, even when it already
+        # was the current row (the view stayed where the old order had it)
         self.table.scrollTo(index)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
