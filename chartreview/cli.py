@@ -172,16 +172,20 @@ def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--encoding", help="Text encoding when detection is wrong, e.g. cp1252.")
 @click.option("--strict", is_flag=True,
               help="Refuse a whole file when any of its rows is rejected.")
+@click.option("--merge", is_flag=True,
+              help="Add to the project's chart of the same name even when the file looks "
+                   "unrelated to it (no track in common); without it such a file is refused.")
 @friendly
 def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
                chart: str | None, region: str | None, date: str | None, metric: str | None,
                frequency: str | None, maps: tuple[str, ...], encoding: str | None,
-               strict: bool) -> None:
+               strict: bool, merge: bool) -> None:
     """Import chart files.
 
     A file's accepted rows are stored in one transaction; every rejected row is reported
     with its line and reason (with --strict one refuses the file). Re-importing a file
-    changes nothing.
+    changes nothing. A file sharing no song with the project's chart of the same name is
+    refused unless --merge (or give another --chart).
     """
     from chartreview.ingest import ImportOptions, import_file
     from chartreview.ingest.source import open_source
@@ -194,7 +198,7 @@ def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
         for path in files:
             opts = ImportOptions(format=fmt, chart=chart, region=region, date=date,
                                  metric=metric, frequency=frequency, mapping=dict(mapping),
-                                 encoding=encoding, strict=strict)
+                                 encoding=encoding, strict=strict, merge=merge)
             bar = _Bar(f"Importing {path.name}")
             try:
                 signature = None

@@ -43,17 +43,8 @@ def config_dir() -> Path:
     return path
 
 
-def settings_file() -> Path:
-    return config_dir() / "settings.json"
-
-
-def demo_project_path() -> Path:
-    """The project built by ``chartreview demo`` and opened on first start."""
-    return data_dir() / "demo.sqlite"
-
-
 def log_dir() -> Path:
-    """Folder for the log file (unexpected errors with their details)."""
+    """Folder for the log file: unexpected errors of the window and the CLI, in detail."""
     home = _home_override()
     if home is not None:
         path = home / "log"
@@ -67,3 +58,12 @@ def log_dir() -> Path:
 
 def log_file() -> Path:
     return log_dir() / "chartreview.log"
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.json"
+
+
+def demo_project_path() -> Path:
+    """The project built by ``chartreview demo`` and opened on first start."""
+    return data_dir() / "demo.sqlite"

@@ -140,3 +140,23 @@ def test_import_reports_every_rejected_row_and_strict_refuses_the_file(tmp_path:
     assert "line 3: missing or non-numeric rank" in out
     code, out, _ = run("entries", "--db", db, "--format", "json")
     assert sorted(r["title"] for r in json.loads(out)) == ["Song A", "Song C"]
+
+
+def test_import_into_an_unrelated_chart_of_the_same_name_is_refused(
+        shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    code, _, err = run("demo", "--db", db, "--weeks", "8")
+    assert code == 0, err
+    real = str(shared / "billboard/hot100_2017_2018.csv")
+    code, out, err = run("import", real, "--db", db)
+    assert code == 1
+    assert "Traceback" not in err + out
+    line = next(x for x in err.splitlines() if x.startswith("Error:"))
+    assert "looks unrelated to the project's chart of the same name, Hot 100 (us, weekly)" in line
+    assert "--chart 'Hot 100 2017-2018'" in line and "--merge" in line
+    code, out, err = run("import", real, "--db", db, "--chart", "Hot 100 2017-2018")
+    assert code == 0, err
+    assert "charts: Hot 100 2017-2018 (us, weekly)" in out
+    code, out, err = run("import", real, "--db", db, "--merge")
+    assert code == 0, err
+    assert "10,400 imported" in out and "charts: Hot 100 (us, weekly)" in out

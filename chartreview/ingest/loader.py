@@ -26,6 +26,7 @@ from chartreview.domain import (
     infer_metric,
     visible,
 )
+from chartreview.ingest import chart_match
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
 from chartreview.ingest.normalize import ImportReport, validate, without_surrogates
@@ -148,6 +149,7 @@ def _import(
                 "file with any rejected row. Nothing was imported.", report)
         if cancel is not None:
             cancel.check()
+        chart_match.check(writer, report, opts, touched)  # a same-named, unrelated chart
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
         # The entries this import made hold only its rows, counted on the way in; the others

@@ -160,6 +160,11 @@ def rows_for(project: Project, ids: list[int]) -> dict[int, dict[str, Any]]:
     return {r["entry_id"]: r for r in rows}
 
 
+def last_entry_id(project: Project) -> int:
+    """The newest entry's id (0 in an empty project): entries above it are new."""
+    return int(project.conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0])
+
+
 def entry(project: Project, entry_id: int) -> dict[str, Any] | None:
     return rows_for(project, [entry_id]).get(entry_id)
 

@@ -51,6 +51,7 @@ class ImportWriter:
         self.conn = project.conn
         self.import_id = 0
         self._charts: dict[tuple[str, str, str], int] = {}
+        self.existing_charts: set[int] = set()  # in the project before this import
         self._artists: dict[str, int] | None = None
         self._tracks_by_key: dict[str, int] | None = None
         self._tracks_by_spotify: dict[str, int] | None = None
@@ -143,6 +144,7 @@ class ImportWriter:
         ).fetchone()
         if row:
             cid = int(row[0])
+            self.existing_charts.add(cid)
         else:
             cur = self.conn.execute(
                 "INSERT INTO charts (name, region, frequency, platform, metric) "
@@ -152,6 +154,31 @@ class ImportWriter:
             cid = int(cur.lastrowid or 0)
         self._charts[key] = cid
         return cid
+
+    @property
+    def charts(self) -> dict[tuple[str, str, str], int]:
+        """(name, region, frequency) -> id of every chart this import wrote to."""
+        return dict(self._charts)
+
+    # --- does this import belong to the chart it adds to? ------------------------------
+    def chart_entries(self, chart_id: int) -> set[int]:
+        """The chart's entries as this import knows them: those it held before (read when
+        the import first wrote to it) and those the import made."""
+        return set(self._entries.get(chart_id, {}).values())
+
+    def chart_before(self, chart_id: int) -> tuple[str, str, int] | None:
+        """(first date, last date, entries) of what the chart held before this import;
+        None when it held nothing."""
+        row = self.conn.execute(
+            "SELECT MIN(date), MAX(date), COUNT(DISTINCT entry_id) FROM positions "
+            "WHERE chart_id = ? AND import_id IS NOT ?", (chart_id, self.import_id)
+        ).fetchone()
+        return None if row is None or row[0] is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def chart_exists(self, name: str, region: str, frequency: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM charts WHERE name = ? AND region = ? AND frequency = ?",
+            (name, region, frequency)).fetchone() is not None
 
     def _load_tracks(self) -> None:
         self._artists = dict(self.conn.execute("SELECT norm, id FROM artists"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from chartreview.domain import ChangeSet
 from chartreview.store import queries
@@ -30,26 +31,52 @@ class Column:
     title: str
     sort: str  # key of queries.SORTS
     align_right: bool = False
+    # The order of a first click on the header: A to Z for words, the most first for the
+    # score and the weeks (the best peak, No. 1, is the least)
+    first_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
 
 
+DESC = Qt.SortOrder.DescendingOrder
+# Score and Verdict come right after what names the entry, so a narrow window (where
+# Chart, Title and Artist give way first) always shows them
 COLUMNS: tuple[Column, ...] = (
     Column("chart", "Chart", "chart"),
     Column("title", "Title", "title"),
     Column("artist", "Artist", "artist"),
+    Column("score", "Score", "score", True, DESC),
+    Column("verdict", "Verdict", "verdict"),
+    Column("top_signal", "Top signal", "top_signal"),
     Column("first_date", "Debut", "debut"),
     Column("peak", "Peak", "peak", True),
-    Column("weeks", "Weeks", "weeks", True),
-    Column("score", "Score", "score", True),
-    Column("top_signal", "Top signal", "top_signal"),
-    Column("verdict", "Verdict", "verdict"),
+    Column("weeks", "Weeks", "weeks", True, DESC),
     Column("analyst", "Analyst", "analyst"),
 )
 COLUMN_BY_KEY = {c.key: i for i, c in enumerate(COLUMNS)}
 VERDICT_TEXT = {"suspicious": "Suspicious", "ai": "AI", "human": "Human"}
+# A verdict reads at a glance: its colour (a tint behind the cell, a dot before the word)
+VERDICT_COLOR = {"suspicious": "#e15759", "ai": "#b07aa1", "human": "#59a14f"}
 
 
 def signal_label(name: str | None) -> str:
     return (name or "").replace("_", " ")
+
+
+_ICONS: dict[str, QIcon] = {}
+
+
+def verdict_icon(verdict: str) -> QIcon:
+    """A dot in the verdict's colour (drawn once per verdict)."""
+    if verdict not in _ICONS:
+        pixmap = QPixmap(12, 12)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(VERDICT_COLOR[verdict]))
+        painter.drawEllipse(1, 1, 10, 10)
+        painter.end()
+        _ICONS[verdict] = QIcon(pixmap)
+    return _ICONS[verdict]
 
 
 class EntryTableModel(QAbstractTableModel):
@@ -150,6 +177,8 @@ class EntryTableModel(QAbstractTableModel):
                 return COLUMNS[section].title
             if role == Qt.ItemDataRole.TextAlignmentRole and COLUMNS[section].align_right:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.InitialSortOrderRole:
+                return COLUMNS[section].first_order
         elif (orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole
               and 0 <= section < len(self._ids)):
             return section + 1
@@ -181,6 +210,13 @@ class EntryTableModel(QAbstractTableModel):
             return None if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col.key == "verdict" and value in VERDICT_COLOR:
+            if role == Qt.ItemDataRole.DecorationRole:
+                return verdict_icon(value)
+            if role == Qt.ItemDataRole.BackgroundRole:
+                tint = QColor(VERDICT_COLOR[value])
+                tint.setAlpha(45)
+                return tint
         if role == IdRole:
             return row["entry_id"]
         if role == ScoreRole:
