@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from chartreview import __version__, config
-from chartreview.domain import ChangeSet, ChartreviewError
+from chartreview.domain import ChangeSet, ChartreviewError, visible
 from chartreview.qt.actions import build_actions
 from chartreview.qt.models.entry_table import (
     COLUMN_BY_KEY,
@@ -66,8 +66,8 @@ FIRST_SIZE = (1500, 920)  # the first start's size, where the screen has room fo
 
 
 def entry_name(e: dict[str, Any]) -> str:
-    """How messages name an entry: “Title” — Artist."""
-    return f"“{e['title']}” — {e['artist']}"
+    """How messages name an entry: “Title” — Artist (controls shown as visible marks)."""
+    return visible(f"“{e['title']}” — {e['artist']}")
 
 
 def _b64(data: QByteArray) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from chartreview.domain import ChangeSet
+from chartreview.domain import ChangeSet, visible
 from chartreview.store import queries
 from chartreview.store.db import Project
 
@@ -201,13 +201,13 @@ class EntryTableModel(QAbstractTableModel):
                 return VERDICT_TEXT.get(value, str(value))
             if col.key == "top_signal":
                 return signal_label(value)
-            return str(value)
+            return visible(str(value))  # a title's ESC shows as ␛, never acts
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.key in ("score", "top_signal") and row.get("reason"):
-                return str(row["reason"])
+                return visible(str(row["reason"]))
             if col.key == "verdict" and row.get("note"):
-                return str(row["note"])
-            return None if value is None else str(value)
+                return visible(str(row["note"]), keep_newlines=True)
+            return None if value is None else visible(str(value))
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if col.key == "verdict" and value in VERDICT_COLOR:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chartreview.domain import plural
+from chartreview.domain import plural, visible
 from chartreview.qt.models.entry_table import VERDICT_TEXT, signal_label
 from chartreview.qt.widgets.elided_label import ElidedLabel
 from chartreview.qt.widgets.flow_layout import FlowLayout
@@ -253,13 +253,14 @@ class DetailView(QWidget):
         if e.get("analyst"):
             by = " by " if e.get("verdict") else " (note by "
             verdict += f"{by}{e['analyst']}" + ("" if e.get("verdict") else ")")
-        self.header.setText(f"{e['title']} — {e['artist']}")
-        self.info.setText(
+        # dataset and analyst text shown with its controls as visible marks (␛, [U+202E])
+        self.header.setText(visible(f"{e['title']} — {e['artist']}"))
+        self.info.setText(visible(
             f"{e['chart']} · {e.get('metric') or ''} · debut {e['first_date']} "
             f"at No. {e['debut_rank']} · peak No. {e['peak']} · "
-            f"{plural(e['weeks'], 'position')}")
-        self.figures.setText(f"{' · '.join(parts)} · verdict: {verdict}")
-        self.reason.setText(e.get("reason") or "")
+            f"{plural(e['weeks'], 'position')}"))
+        self.figures.setText(visible(f"{' · '.join(parts)} · verdict: {verdict}"))
+        self.reason.setText(visible(e.get("reason") or ""))
 
     def _show_signals(self, signals: list[dict[str, Any]]) -> None:
         t = self.signals_table
@@ -274,8 +275,8 @@ class DetailView(QWidget):
                 s.get("reference") or "",
             ]
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(visible(text))
+                item.setToolTip(visible(text))
                 if j in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
@@ -306,7 +307,7 @@ class DetailView(QWidget):
             cells = [str(ev.get("at") or "").replace("T", " ")[:16], ev.get("analyst") or "",
                      f"#{ev['event_id']} {what}"]
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(visible(text))
+                item.setToolTip(visible(text))
                 t.setItem(i, j, item)
         t.resizeRowsToContents()

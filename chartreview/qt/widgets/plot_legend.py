@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from chartreview.domain import visible
 from chartreview.qt.widgets.flow_layout import FlowLayout
 
 SWATCH = (28, 14)
@@ -91,6 +92,7 @@ class PlotLegend(QWidget):
                     self._pixmaps[key] = swatch(curve)
                 sample.setPixmap(self._pixmaps[key])
                 self._drawn[i] = key
+            text = visible(text)  # a chart name's controls as visible marks
             if name.text() != text:
                 name.setText(text)
                 name.setToolTip(text)

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from chartreview.domain import plural
+from chartreview.domain import plural, visible
 from chartreview.qt.models.entry_table import signal_label
 from chartreview.qt.widgets.plot_legend import PlotLegend
 
@@ -668,6 +668,7 @@ class TrajectoryPlot(pg.PlotWidget):
         self._set_readout(self.position_text(i))
 
     def _set_readout(self, text: str) -> None:
+        text = visible(text)  # signal reasons quote titles and names
         if text != self.readout:
             self.readout = text
             self.hovered.emit(text)
