@@ -42,7 +42,8 @@ ENTRY_COLUMNS = """
     s.score AS score, s.manipulation AS manipulation, s.ai AS ai, s.top_signal AS top_signal,
     s.reason AS reason, v.verdict AS verdict, v.analyst AS analyst, v.note AS note,
     v.tags AS tags, v.confidence AS confidence, v.updated_at AS reviewed_at,
-    v.event_id AS event_id
+    v.event_id AS event_id, v.range_from AS range_from, v.range_to AS range_to,
+    v.watch AS watch
 """
 ENTRY_FROM = """
     FROM entries e
@@ -199,7 +200,8 @@ def signals(project: Project, entry_id: int) -> list[dict[str, Any]]:
 def events(project: Project, entry_id: int | None = None) -> list[dict[str, Any]]:
     base = (
         "SELECT ev.id AS event_id, ev.entry_id, ev.kind, ev.verdict, ev.tags, ev.confidence, "
-        "ev.note, ev.analyst, ev.at, ev.undoes FROM review_events ev"
+        "ev.note, ev.analyst, ev.at, ev.undoes, ev.seconds, ev.batch, ev.range_from, "
+        "ev.range_to, ev.watch FROM review_events ev"
     )
     if entry_id is None:
         return _rows(project, base + " ORDER BY ev.id", [])
@@ -262,7 +264,8 @@ def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
             "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
             "t.title AS title, t.artist_credit AS artist, e.first_date AS first_date, "
             "ev.kind, ev.verdict, ev.tags, ev.confidence, ev.note, ev.analyst, ev.at, "
-            "ev.undoes FROM review_events ev JOIN entries e ON e.id = ev.entry_id "
+            "ev.undoes, ev.seconds, ev.batch, ev.range_from, ev.range_to, ev.watch "
+            "FROM review_events ev JOIN entries e ON e.id = ev.entry_id "
             "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
             f"WHERE ev.entry_id IN ({marks})", chunk)
     return sorted(out, key=lambda r: r["event_id"])
