@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -223,25 +224,28 @@ def set_watch(project: Project, entry_ids: list[int], on: bool, *,
     return ids, ChangeSet(verdicts=True, entry_ids=frozenset(entry_ids))
 
 
-def set_note(project: Project, entry_id: int, note: str, *, analyst: str) -> tuple[int, ChangeSet]:
+def _ids(entry_id: int | Sequence[int]) -> list[int]:
+    return [entry_id] if isinstance(entry_id, int) else list(entry_id)
+
+
+def set_note(project: Project, entry_id: int | Sequence[int], note: str, *,
+             analyst: str) -> tuple[int, ChangeSet]:
+    """A note on an entry, or on every run of a case (one event each, one undo)."""
+    ids = _ids(entry_id)
     ev = check_event("note", analyst=analyst, note=note)
-    try:
-        event_id = reviews.append_event(project, entry_id, "note", analyst=ev["analyst"],
-                                        note=ev["note"])
-    except KeyError:
-        raise ChartreviewError(f"There is no entry {entry_id}.") from None
-    return event_id, ChangeSet(notes=True, entry_ids=frozenset({entry_id}))
+    events = _append(project, ids, "note", analyst=ev["analyst"], note=ev["note"],
+                     batch=len(ids) > 1)
+    return events[0], ChangeSet(notes=True, entry_ids=frozenset(ids))
 
 
-def set_tags(project: Project, entry_id: int, tags: list[str], *, analyst: str,
-             confidence: int | None = None) -> tuple[int, ChangeSet]:
+def set_tags(project: Project, entry_id: int | Sequence[int], tags: list[str], *,
+             analyst: str, confidence: int | None = None) -> tuple[int, ChangeSet]:
+    """Tags (and confidence) on an entry, or on every run of a case."""
+    ids = _ids(entry_id)
     ev = check_event("tags", analyst=analyst, tags=list(tags), confidence=confidence)
-    try:
-        event_id = reviews.append_event(project, entry_id, "tags", analyst=ev["analyst"],
-                                        tags=ev["tags"], confidence=ev["confidence"])
-    except KeyError:
-        raise ChartreviewError(f"There is no entry {entry_id}.") from None
-    return event_id, ChangeSet(verdicts=True, entry_ids=frozenset({entry_id}))
+    events = _append(project, ids, "tags", analyst=ev["analyst"], tags=ev["tags"],
+                     confidence=ev["confidence"], batch=len(ids) > 1)
+    return events[0], ChangeSet(verdicts=True, entry_ids=frozenset(ids))
 
 
 def undo(project: Project, event_id: int, *, analyst: str) -> tuple[int, ChangeSet]:
