@@ -78,6 +78,25 @@ def select_times(app: Any, w: Any, ids: list[int]) -> list[float]:
     return sorted(times)
 
 
+def more_like_this(p: Any) -> None:
+    """M on a case: the nearest cases by signals and rank path (first: builds the vectors
+    of every case from the packed positions; then as the window asks again)."""
+    from chartreview.review import similar
+    from chartreview.store import cases as store_cases
+
+    rows = store_cases.cases(p)
+    t = time.perf_counter()
+    found = similar.more_like_this(p, rows[0])
+    line(f"more like this, first ({len(rows):,} cases, {len(found)} found)",
+         time.perf_counter() - t, "< 1 s")
+    times = []
+    for case in rows[1:40:4]:
+        t = time.perf_counter()
+        similar.neighbours(p, case)
+        times.append(time.perf_counter() - t)
+    line("  (then: all three neighbourhoods, median of 10)", statistics.median(times), "< 1 s")
+
+
 def line(what: str, took: float, goal: str) -> None:
     print(f"{what:<58} {took * 1000:>9.0f} ms   goal {goal}")
 
@@ -115,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             line(f"re-score after one new day ({r2.changed:,} of {r2.entries:,} rewritten)",
                  time.perf_counter() - t, "touch only what changed")
             entries = queries.summary(p)["entries"]
+            more_like_this(p)
         from chartreview import config
         from chartreview.qt.app import application
         from chartreview.qt.main_window import MainWindow

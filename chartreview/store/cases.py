@@ -263,6 +263,12 @@ def tracks_with_fact(project: Project, name: str, value: str,
         "LIMIT ?", (name, value, limit))]
 
 
+def entries_since(project: Project, last_id: int) -> int:
+    """How many entries an import made (ids above the last one before it)."""
+    return int(project.conn.execute("SELECT COUNT(*) FROM entries WHERE id > ?",
+                                    (last_id,)).fetchone()[0])
+
+
 def entries_of_tracks(project: Project, track_ids: Sequence[int]) -> list[int]:
     if not track_ids:
         return []
