@@ -76,6 +76,7 @@ class ReviewLoop(QObject):
         self.temp.case_clicked.connect(self._temp_clicked)
         self._temp_rows: list[dict[str, Any]] = []
         self.selecting = False  # the loop itself moves the table's row: not a pick
+        self.summary_dialog: QueueSummaryDialog | None = None
 
     # --- the project and the queue ---
     @property
@@ -537,17 +538,21 @@ class ReviewLoop(QObject):
         self.reload()
 
     def show_summary(self, *, finished: bool = False) -> None:
+        """The queue's summary (at its end, or Ctrl+Shift+R): counts, time, disputes."""
         s = self.session
         if s is None or self.project is None:
             return
         summary = s.summary()
         names = queue_mod.labels(self.project, summary.disputed)
+        if self.summary_dialog is not None:
+            self.summary_dialog.close()
         dialog = QueueSummaryDialog(summary, [names.get(c.group_id, c.key)
                                               for c in summary.disputed],
                                     finished=finished, parent=self.w)
         dialog.export_clicked.connect(self.w.show_export)
-        dialog.exec()
-        self.w.back_to_queue()
+        dialog.finished.connect(lambda _r: self.w.back_to_queue())
+        self.summary_dialog = dialog
+        dialog.open()  # window-modal, without blocking the loop that showed it
 
     def toggle_runs(self) -> None:
         """R: one row per run (as before cases), or one per case."""

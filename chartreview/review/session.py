@@ -297,7 +297,7 @@ class QueueSession:
         self.decided_here[case.group_id] = str(Verdict(verdict).value)
         self.seconds_here += seconds
         self.requeued.pop(case.group_id, None)
-        self._refresh(case.group_id)
+        self.refresh_case(case.group_id)
         self.pace_s = queue_mod.pace(self.project, self.analyst)
         if self.auto_advance:
             self._next_pending()
@@ -345,14 +345,14 @@ class QueueSession:
         event = reviews.event(self.project, event_id)
         if event is not None and event["kind"] == "verdict":
             self.decided_here.pop(group_id, None)
-        self._refresh(group_id)
+        self.refresh_case(group_id)
         if self.state == "finished":
             self.state = "showing"
         if self.go(group_id) is None and self.stack:
             self.show(self.queue.index)
         return changes
 
-    def _refresh(self, group_id: int) -> None:
+    def refresh_case(self, group_id: int) -> None:
         """Re-read one case (its runs and how many are decided) everywhere it is held."""
         case = next((c for q in self.stack for c in q.cases if c.group_id == group_id), None)
         if case is None:

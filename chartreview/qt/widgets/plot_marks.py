@@ -79,7 +79,14 @@ class PlotMarks(QObject):
     # --- public API ---
     def show_case(self, rows: Sequence[dict[str, Any]], main: Sequence[dict[str, Any]],
                   campaign: tuple[str | None, str | None], cursor: int | None = None) -> None:
-        """The case's positions (for clicks), its shown run (for the cursor) and range."""
+        """The case's positions (for clicks), its shown run (for the cursor) and range.
+
+        The same run shown again (after a write) keeps its cursor week.
+        """
+        same = bool(main) and bool(self.main) and \
+            main[0].get("entry_id") == self.main[0].get("entry_id")
+        if same and cursor is None and self.cursor_index is not None:
+            cursor = self.cursor_index
         self.rows = list(rows)
         self.main = list(main)
         self._x = np.array([to_epoch(r["date"]) for r in self.rows])
@@ -161,8 +168,11 @@ class PlotMarks(QObject):
         self.campaign_label.setPos(max(lo, x0), top)
 
     def _in_axis(self, scene_pos: QPointF) -> bool:
+        """On the date axis's strip under the plot (its bounding rect, with the grid on,
+        covers the whole plot: its own geometry does not)."""
         axis = self.plot.getPlotItem().getAxis("bottom")
-        return axis.isVisible() and axis.sceneBoundingRect().contains(scene_pos)
+        return axis.isVisible() and axis.mapRectToScene(axis.rect()).contains(scene_pos) \
+            and not self._in_plot(scene_pos)
 
     def _in_plot(self, scene_pos: QPointF) -> bool:
         return self.plot.getPlotItem().getViewBox().sceneBoundingRect().contains(scene_pos)
