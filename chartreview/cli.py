@@ -256,12 +256,7 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
 
     project = open_db(db_path)
     with project:
-        chart_ids = []
-        if chart_text:
-            chart_ids = [c["id"] for c in queries.charts(project)
-                         if chart_text.lower() in c["label"].lower()]
-            if not chart_ids:
-                raise ChartreviewError(f"No chart matches {chart_text!r}.")
+        chart_ids = queries.charts_matching(project, chart_text or "")
         flt = queries.EntryFilter(text=search, chart_ids=chart_ids, verdict=verdict or "",
                                   min_score=min_score)
         try:

@@ -355,8 +355,11 @@ class MainWindow(QMainWindow):
         self.project_label.setToolTip(str(project.path))
         self.filter_bar.set_charts(queries.charts(project))
         self.model.filter = self.filter_bar.current()
-        self.model.set_project(project)
-        self.loop.start(project)
+        if self.loop.active:  # the loop fills the table with its cases
+            self.model.project = project
+            self.loop.start(project)
+        else:
+            self.model.set_project(project)
         self._update_counts()
         self.project_opened.emit(project)
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from chartreview.qt.main_window import MainWindow
 
 VERDICT_WORDS = {"suspicious": "Suspicious", "ai": "AI act", "human": "Human"}
+MAX_SIGNAL_ROWS = 12  # the strongest run's signals, then the others' that fired
 
 
 def queue_def(flt: queries.EntryFilter, grouping: str = "song") -> queue_mod.QueueDef:
@@ -85,7 +86,8 @@ class ReviewLoop(QObject):
 
     @property
     def active(self) -> bool:
-        return self.case_mode and self.session is not None
+        """One row per case (the default); R switches to one per run."""
+        return self.case_mode
 
     def start(self, project: Project) -> None:
         """A project was opened: the filter bar's queue, from its first case."""
@@ -185,8 +187,7 @@ class ReviewLoop(QObject):
         own = [r for r in positions if r["entry_id"] == top["entry_id"]]
         signals = self._signals(case, rows)
         events = self._events(case)
-        self.w.detail.show_entry(top, queries.positions(p, top["entry_id"]), positions,
-                                 signals, events, self.w._cohort(top))
+        self.w.detail.show_entry(top, own, positions, signals, events, self.w._cohort(top))
         self.marks.show_case(positions, own, (top.get("range_from"), top.get("range_to")))
         self.case_line.setText(self._case_text(case, rows))
 
@@ -194,11 +195,13 @@ class ReviewLoop(QObject):
         assert self.project is not None
         by_entry = queries.signals_for(self.project, list(case.entry_ids))
         out = list(by_entry.get(rows[0]["entry_id"], []))
-        for r in rows[1:]:
+        for r in rows[1:]:  # the other runs' signals that fired, strongest runs first
+            if len(out) >= MAX_SIGNAL_ROWS:
+                break
             where = r["chart"] if case.grouping == "song" else f"{r['title']}, {r['chart']}"
             out += [{**s, "reason": f"{where}: {s['reason']}"}
-                    for s in by_entry.get(r["entry_id"], [])]
-        return out
+                    for s in by_entry.get(r["entry_id"], []) if (s["contribution"] or 0) > 0]
+        return out[:max(MAX_SIGNAL_ROWS, len(by_entry.get(rows[0]["entry_id"], [])))]
 
     def _events(self, case: CaseRow) -> list[dict[str, Any]]:
         """The case's history, one line per decision (a batch over its runs)."""

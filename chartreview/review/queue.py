@@ -73,14 +73,7 @@ class QueueDef:
 
     def filter(self, project: Project, *, scope: bool = False) -> queries.EntryFilter:
         """The store's filter; with ``scope``, without the "unreviewed" condition."""
-        chart_ids = list(self.chart_ids)
-        names = [n.strip().lower() for n in self.charts.split(",") if n.strip()]
-        if names:
-            found = [c["id"] for c in queries.charts(project)
-                     if any(n in c["label"].lower() for n in names)]
-            if not found:
-                raise ChartreviewError(f"No chart matches {self.charts!r}.")
-            chart_ids += found
+        chart_ids = list(self.chart_ids) + queries.charts_matching(project, self.charts)
         verdict = "" if scope and self.verdict == "unreviewed" else self.verdict
         return queries.EntryFilter(
             text=self.text, chart_ids=chart_ids, verdict=verdict, min_score=self.min_score,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from chartreview.store.db import Project, now_iso, translate_errors
-from chartreview.store.queries import ENTRY_FROM, EntryFilter
+from chartreview.store.queries import ENTRY_FROM, EntryFilter, select_dicts
 
 Grouping = Literal["song", "act"]
 GROUP_COLUMN: dict[str, str] = {"song": "e.track_id", "act": "t.artist_id"}
@@ -131,19 +131,20 @@ def case_entries(project: Project, entry_ids: Sequence[int]) -> list[dict[str, A
 
 
 def case_positions(project: Project, entry_ids: Sequence[int]) -> list[dict[str, Any]]:
-    """Every position of a case's runs, by run then date (the plot's curves)."""
+    """Every position of a case's runs, by run then date (the plot's curves; a run's
+    own rows hold what ``queries.positions`` gives, so one query serves both)."""
     if not entry_ids:
         return []
     marks = ", ".join("?" for _ in entry_ids)
-    cur = project.conn.execute(
+    return select_dicts(
+        project,
         "SELECT e.id AS entry_id, c.id AS chart_id, "
         "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, c.metric AS metric, "
-        "t.title AS title, p.date, p.rank, p.last_rank, p.streams, p.sales FROM positions p "
+        "t.title AS title, p.date, p.rank, p.last_rank, p.peak, p.weeks_on_chart, p.streams, "
+        "p.sales, p.extra FROM positions p "
         "JOIN entries e ON e.id = p.entry_id JOIN charts c ON c.id = e.chart_id "
         f"JOIN tracks t ON t.id = e.track_id WHERE p.entry_id IN ({marks}) "
-        "ORDER BY e.id, p.date", list(entry_ids))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur]
+        "ORDER BY e.id, p.date", entry_ids)
 
 
 # --- the time an analyst takes ------------------------------------------------------------
@@ -158,7 +159,8 @@ def recent_decision_seconds(project: Project, analyst: str, limit: int = 50) -> 
 # --- watched cases ------------------------------------------------------------------------
 def watched(project: Project) -> list[dict[str, Any]]:
     """Every watched entry with its baseline and what it holds now."""
-    cur = project.conn.execute(
+    out = select_dicts(
+        project,
         "SELECT v.entry_id, e.track_id, t.artist_id, v.baseline, v.event_id, v.updated_at, "
         "v.verdict, e.weeks, e.last_date, s.score, "
         "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
@@ -167,13 +169,9 @@ def watched(project: Project) -> list[dict[str, Any]]:
         "FROM verdicts v JOIN entries e ON e.id = v.entry_id "
         "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
         "LEFT JOIN scores s ON s.entry_id = e.id WHERE v.watch = 1 ORDER BY v.entry_id")
-    names = [d[0] for d in cur.description]
-    out = []
-    for r in cur:
-        row = dict(zip(names, r, strict=True))
+    for row in out:
         row["baseline"] = json.loads(row["baseline"] or "{}")
         row["fired"] = json.loads(row["fired"] or "[]")
-        out.append(row)
     return out
 
 
@@ -182,14 +180,12 @@ def runs_of_tracks(project: Project, track_ids: Sequence[int]) -> list[dict[str,
     if not track_ids:
         return []
     marks = ", ".join("?" for _ in track_ids)
-    cur = project.conn.execute(
+    return select_dicts(
+        project,
         "SELECT e.id AS entry_id, e.track_id, e.weeks, e.last_date, s.score, "
         "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart "
         "FROM entries e JOIN charts c ON c.id = e.chart_id "
-        f"LEFT JOIN scores s ON s.entry_id = e.id WHERE e.track_id IN ({marks})",
-        list(track_ids))
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur]
+        f"LEFT JOIN scores s ON s.entry_id = e.id WHERE e.track_id IN ({marks})", track_ids)
 
 
 def imported_since(project: Project, entry_ids: Sequence[int], since: str) -> set[int]:
@@ -212,15 +208,14 @@ def chart_week(project: Project, chart_id: int, day: str, rank: int,
                size: int = 10) -> list[dict[str, Any]]:
     """The ``size`` entries around ``rank`` on one chart date (as the side panel shows):
     the rank itself and its neighbours, fewer above it near No. 1 and more below."""
-    cur = project.conn.execute(
+    rows = select_dicts(
+        project,
         "SELECT p.rank, p.last_rank, p.streams, p.sales, e.id AS entry_id, e.first_date, "
         "t.title, t.artist_credit AS artist, s.score, v.verdict FROM positions p "
         "JOIN entries e ON e.id = p.entry_id JOIN tracks t ON t.id = e.track_id "
         "LEFT JOIN scores s ON s.entry_id = e.id LEFT JOIN verdicts v ON v.entry_id = e.id "
         "WHERE p.chart_id = ? AND p.date = ? AND p.rank BETWEEN ? AND ? ORDER BY p.rank",
         (chart_id, day, rank - size, rank + size))
-    names = [d[0] for d in cur.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cur]
     at = next((i for i, r in enumerate(rows) if r["rank"] >= rank), len(rows))
     start = max(0, min(at - size // 2, len(rows) - size))
     return rows[start:start + size]
@@ -233,7 +228,8 @@ def same_debut_week(project: Project, entry_ids: Sequence[int],
     if not entry_ids:
         return []
     marks = ", ".join("?" for _ in entry_ids)
-    cur = project.conn.execute(
+    return select_dicts(
+        project,
         "SELECT o.id AS entry_id, me.id AS near, me.first_date AS debut, "
         "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart "
         f"FROM entries me JOIN entries o ON o.chart_id = me.chart_id AND o.id != me.id "
@@ -242,8 +238,6 @@ def same_debut_week(project: Project, entry_ids: Sequence[int],
         "AND date(me.first_date, '+3 days') JOIN charts c ON c.id = me.chart_id "
         f"LEFT JOIN scores s ON s.entry_id = o.id WHERE me.id IN ({marks}) "
         "ORDER BY COALESCE(s.score, -1) DESC, o.id LIMIT ?", [*entry_ids, limit])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur]
 
 
 def track_facts(project: Project, track_ids: Sequence[int]) -> list[tuple[int, str, str]]:

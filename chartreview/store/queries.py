@@ -5,9 +5,11 @@ Sorting and filtering happen here, in indexed SQL, never over a frame in memory.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chartreview.domain import ChartreviewError
 from chartreview.store.db import Project
 
 # Sort keys a user may ask for -> SQL expression (a whitelist: never interpolate input)
@@ -127,6 +129,29 @@ def _rows(project: Project, sql: str, params: list[Any]) -> list[dict[str, Any]]
     cur = project.conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def select_dicts(project: Project, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a read query as dicts by column name (for the store's other read modules)."""
+    return _rows(project, sql, list(params))
+
+
+def charts_matching(project: Project, text: str) -> list[int]:
+    """Ids of the charts whose label holds one of the comma-separated names in ``text``
+    (any case); every chart for an empty text.
+
+    Raises
+    ------
+    ChartreviewError
+        When names are given and no chart matches them.
+    """
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    if not names:
+        return []
+    found = [c["id"] for c in charts(project) if any(n in c["label"].lower() for n in names)]
+    if not found:
+        raise ChartreviewError(f"No chart matches {text.strip()!r}.")
+    return found
 
 
 def list_entries(
