@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self._fitting = False
         header.sectionResized.connect(self._column_resized)
         header.setSortIndicator(COLUMN_BY_KEY["score"], Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(False)  # cases walk in the queue's order; R: runs
+        self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.viewport().installEventFilter(self)
         self.empty_state = self._build_empty_state()
@@ -401,8 +401,11 @@ class MainWindow(QMainWindow):
             self.model.set_filter(flt)
 
     def _queue_changed(self) -> None:
+        if self.project is None:
+            return
         if self.session is None or self.loop.active:
             self._update_counts()
+            self._update_empty_state()
             return
         keep = self.current_id()
         self.session.set_queue(self.model.ids, keep=keep)
@@ -769,6 +772,10 @@ class MainWindow(QMainWindow):
         self.import_dialog.imported.connect(self._imported)
         self.import_dialog.finished.connect(self.back_to_queue)
         self.import_dialog.show()
+        # the keys typed next are the dialog's (a mapping's "W" is not the window's Watch):
+        # active now, not after the platform's next turn of the event loop
+        self.import_dialog.activateWindow()
+        QApplication.processEvents()
 
     def _import_started(self, _worker: object) -> None:
         self._entries_before = queries.last_entry_id(self.project) if self.project else 0
@@ -777,11 +784,11 @@ class MainWindow(QMainWindow):
         """Refresh after an import; stay on the entry shown, else show the first new one,
         and say which in the status bar."""
         was = self.current_id()
-        self.apply_changes(changes, initiator=self.import_dialog)
         before = getattr(self, "_entries_before", 0)
         if self.loop.active:  # cases: the queue is read again, watched cases come back
             self.loop.after_import(before)
             return
+        self.apply_changes(changes, initiator=self.import_dialog)
         new = [i for i in self.model.ids if i > before]
         done = f"Imported: {len(new):,} new entries"
         if was is not None and self.current_id() == was and self.model.row_of(was) is not None:
@@ -817,6 +824,11 @@ class MainWindow(QMainWindow):
 
     # --- Qt overrides ---
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and watched in (
+                    self.filter_bar.search, self.detail.note_edit, self.detail.tags_edit)):
+            event.accept()  # Escape is the field's (leave it), not the window's (back)
+            return True
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._field_key(watched, event)
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():

@@ -22,6 +22,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
 
 from chartreview.domain import ChangeSet, ChartreviewError, plural
+from chartreview.qt.models.entry_table import VERDICT_TEXT
 from chartreview.qt.views.chart_week import ChartWeekDialog
 from chartreview.qt.views.queue_bar import QueueBar
 from chartreview.qt.views.summary_dialog import QueueSummaryDialog
@@ -38,7 +39,6 @@ from chartreview.store.db import Project
 if TYPE_CHECKING:
     from chartreview.qt.main_window import MainWindow
 
-VERDICT_WORDS = {"suspicious": "Suspicious", "ai": "AI act", "human": "Human"}
 MAX_SIGNAL_ROWS = 12  # the strongest run's signals, then the others' that fired
 
 
@@ -78,6 +78,8 @@ class ReviewLoop(QObject):
         self._temp_rows: list[dict[str, Any]] = []
         self.selecting = False  # the loop itself moves the table's row: not a pick
         self.summary_dialog: QueueSummaryDialog | None = None
+        self.sort: tuple[str, bool] | None = None  # a column clicked: the walk follows it
+        window.model.sort_requested.connect(self.sort_cases)
 
     # --- the project and the queue ---
     @property
@@ -128,11 +130,29 @@ class ReviewLoop(QObject):
             self.session.seconds_here = old.seconds_here
             self.session.undo_stack = old.undo_stack
         self.session.load(keep)
+        if self.sort is not None:
+            self._apply_sort()
         self.finished_shown = self.session.state == "finished" and old is not None and \
             old.state == "finished"
         self.temp.setVisible(False)
         self._fill_table()
         self.show_current()
+
+    def sort_cases(self, key: str, descending: bool) -> None:
+        """A header clicked: the cases in that column's order (of their strongest run)."""
+        self.sort = (key, descending)
+        if self.session is None:
+            return
+        self._apply_sort()
+        if not self.session.queue.temporary:
+            self._fill_table()
+        self.show_current()
+
+    def _apply_sort(self) -> None:
+        assert self.session is not None and self.project is not None and self.sort
+        order = queries.entry_ids(self.project, None, sort=self.sort[0],
+                                  descending=self.sort[1])
+        self.session.reorder({e: i for i, e in enumerate(order)})
 
     def _fill_table(self) -> None:
         assert self.session is not None
@@ -313,7 +333,7 @@ class ReviewLoop(QObject):
         ms = (time.perf_counter() - started) * 1000
         runs = len(case.entry_ids)
         self.w.statusBar().showMessage(
-            f"{VERDICT_WORDS.get(verdict, verdict)}: {self._name(case)}"
+            f"{VERDICT_TEXT.get(verdict, verdict)}: {self._name(case)}"
             + (f" ({runs} runs)" if runs > 1 else "") + f" — saved ({ms:.0f} ms)", 4000)
         self._after_write(changes)
 
@@ -340,8 +360,10 @@ class ReviewLoop(QObject):
         if changes is not None:
             self.finished_shown = False
             case = next((c for q in s.stack for c in q.cases if c.group_id == case_id), None)
-            self.w.statusBar().showMessage(
-                f"Undone: {self._name(case) if case else 'the last change'}.", 4000)
+            if case is not None:
+                self.w.statusBar().showMessage(
+                    f"Undone on {self._name(case)}: {self.w._undone_what(case.top_entry)}.",
+                    4000)
             self._after_write(changes)
         return True
 
@@ -601,19 +623,33 @@ class ReviewLoop(QObject):
         return e["lead_artist"] if case.grouping == "act" else f"“{e['title']}” — {e['artist']}"
 
     def after_import(self, entries_before: int = 0) -> None:
-        """New data: read the queue again and say what came: new entries, and the watched
-        cases now back at the top of the queue with what changed."""
-        if not self.active or self.project is None:
-            return
-        before = set(self.session.requeued) if self.session else set()
-        self.reload()
+        """New data: read the queue again, stay on the case shown (else show the first new
+        one), and say so, with the watched cases now back at the top of the queue."""
         s = self.session
-        if s is None:
+        if not self.active or self.project is None or s is None:
             return
+        shown = s.current if not s.queue.temporary else None
+        before = set(s.requeued)
+        self.w.filter_bar.set_charts(queries.charts(self.project))
+        self.reload(keep=shown.group_id if shown is not None else None)
+        s = self.session
+        assert s is not None
         new = store_cases.entries_since(self.project, entries_before)
-        words = [f"Imported: {new:,} new entries"]
+        words = f"Imported: {new:,} new entries"
+        current = s.current
         back = [g for g in s.requeued if g not in before]
+        if current is not None and shown is not None and current.group_id == shown.group_id \
+                and not back:
+            words += f"; still on {self._name(current)}"
+        elif current is not None and not back and new:
+            first = next((i for i, c in enumerate(s.queue.cases)
+                          if max(c.entry_ids) > entries_before), None)
+            if first is not None:
+                s.show(first)
+                self.show_current()
+                words += f"; showing the first new one, {self._name(s.current)}"
         if back:
-            words.append(f"{plural(len(back), 'watched case')} back at the top of the "
-                         "queue: " + "; ".join(s.requeued[g] for g in back[:2]))
-        self.w.statusBar().showMessage("; ".join(words) + ".", 10000)
+            words += (f"; {plural(len(back), 'watched case')} back at the top of the queue: "
+                      + "; ".join(s.requeued[g] for g in back[:2]))
+        self.w._update_counts()
+        self.w.statusBar().showMessage(words + ".", 10000)

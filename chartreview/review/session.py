@@ -365,6 +365,16 @@ class QueueSession:
         if group_id in self.scope:
             self.scope[group_id] = fresh[0]
 
+    def reorder(self, rank_of: dict[int, int]) -> None:
+        """Walk the main queue in another order (a column the analyst sorted by):
+        ``rank_of`` gives each case's strongest run its place; the shown case stays."""
+        main = self.stack[0]
+        shown = main.cases[main.index] if main.cases else None
+        last = len(rank_of)
+        main.cases.sort(key=lambda c: rank_of.get(c.top_entry, last))
+        if shown is not None:
+            main.index = main.cases.index(shown)
+
     # --- temporary queues ---
     def push(self, title: str, cases: Sequence[CaseRow], reasons: dict[int, str]) -> None:
         """Walk ``cases`` (more like this, an act's songs) until :meth:`pop`."""

@@ -83,6 +83,7 @@ class EntryTableModel(QAbstractTableModel):
     """Rows are entries of the current filter, in the current SQL order."""
 
     requeried = Signal()  # the id list changed (filter or sort)
+    sort_requested = Signal(str, bool)  # cases: a header clicked (sort key, descending)
 
     def __init__(self, project: Project | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -248,5 +249,11 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if 0 <= column < len(COLUMNS) and self._fixed is None:
+        if 0 <= column < len(COLUMNS) and self._fixed is not None:
+            # cases: the queue takes the order (and walks it), then fills the rows again
+            self.sort_key = COLUMNS[column].sort
+            self.descending = order == Qt.SortOrder.DescendingOrder
+            self.sort_requested.emit(self.sort_key, self.descending)
+            return
+        if 0 <= column < len(COLUMNS):
             self.set_sort(COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder)

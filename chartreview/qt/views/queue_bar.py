@@ -47,7 +47,7 @@ class QueueBar(QWidget):
         self.progress.setObjectName("queue_progress")
         self.progress.setTextVisible(True)
         self.progress.setFormat("")
-        self.progress.setMinimumWidth(260)
+        self.progress.setMinimumWidth(120)
         self.banner = QLabel()
         self.banner.setObjectName("queue_banner")
         self.banner.setWordWrap(True)
