@@ -132,8 +132,9 @@ class ReviewLoop(QObject):
         self.session.load(keep)
         if self.sort is not None:
             self._apply_sort()
-        self.finished_shown = self.session.state == "finished" and old is not None and \
-            old.state == "finished"
+        # the summary comes when the analyst finishes a queue, not on opening a done one
+        self.finished_shown = self.session.state == "finished" and (
+            old is None or old.state == "finished")
         self.temp.setVisible(False)
         self._fill_table()
         self.show_current()

@@ -46,7 +46,7 @@ def _segments(points: list[tuple[int, int]], gap: int) -> list[list[tuple[int, i
     return out
 
 
-CAMPAIGN = "#f6d9b8"  # the campaign range's shade (opaque: SVG Tiny in Qt's PDF)
+CAMPAIGN = "#f7ebb0"  # the campaign range's shade (opaque: SVG Tiny in Qt's PDF)
 
 
 def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230,
@@ -155,7 +155,7 @@ def _campaign_rect(campaign: tuple[str | None, str | None], series: list[Series]
     a, b = fx(max(x0, start)), fx(min(x1, end))
     return (f'<rect x="{a:.1f}" y="{top}" width="{max(1.0, b - a):.1f}" height="{ph:.1f}" '
             f'fill="{CAMPAIGN}"/><text x="{a + 3:.1f}" y="{top + 11}" {FONT} font-size="9" '
-            'fill="#8a5a22">campaign</text>')
+            'fill="#7a6210">campaign</text>')
 
 
 def histogram_svg(bins: list[tuple[str, int]], *, width: int = 640, height: int = 180,

@@ -180,7 +180,8 @@ class QueueSession:
     def load(self, keep: int | None = None) -> None:
         """(Re)read the queue from the project: its scope, what is left, the watchlist.
 
-        ``keep`` (a group id) stays the shown case when it is still in the queue.
+        ``keep`` (a group id) stays the shown case while it is still to decide; a decided
+        one gives way to the first case to decide (a watched case back on top, say).
         """
         d, p = self.definition, self.project
         self.scope = {c.group_id: c for c in store_cases.cases(p, d.filter(p, scope=True),
@@ -190,8 +191,11 @@ class QueueSession:
         self.requeued = {c.group_id: c.reason() for c in changes}
         back = store_cases.cases_of(p, [c.entry_ids[0] for c in changes
                                         if c.group_id in self.requeued], self.grouping)
-        if d.review_mode:
-            left = [c for c in self.scope.values() if not c.done]
+        if d.verdict == "unreviewed":  # what is left: decided cases are out of it
+            left = [c for c in self.scope.values()
+                    if not c.done or c.group_id in self.decided_here]
+        elif d.review_mode:  # any verdict: every case, the walk skips the decided ones
+            left = list(self.scope.values())
         else:
             left = store_cases.cases(p, d.filter(p), self.grouping)
         seen = {c.group_id for c in back}
@@ -202,12 +206,17 @@ class QueueSession:
         main = _Queue(self.title, ordered, dict(self.requeued))
         self.stack = [main]
         self.pace_s = queue_mod.pace(p, self.analyst)
-        if not ordered:
+        ids = [c.group_id for c in ordered]
+        first = next((i for i, c in enumerate(ordered) if self.pending(c)), None)
+        if keep in ids and (first is None or self.pending(ordered[ids.index(keep)])):
+            self.show(ids.index(keep))  # still to decide (or nothing is): it stays shown
+            return
+        if first is None:  # nothing left to decide (the cases stay in view)
+            main.index = 0
             self.state = "finished"
             self.shown_at = None
             return
-        ids = [c.group_id for c in ordered]
-        self.show(ids.index(keep) if keep in ids else 0)
+        self.show(first)
 
     # --- the shown case ---
     @property

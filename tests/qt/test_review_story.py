@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from chartreview.ingest import ImportOptions, import_file
+from chartreview.report.svg import CAMPAIGN
 from chartreview.store import open_project, queries
 from tests.qt.conftest import TWENTY
 from tests.review.charts import week, write_weeks
@@ -137,5 +138,5 @@ def test_walk_defer_flag_finish_requeue_export(qtbot, story_window, story_path,
     qtbot.mouseClick(loop.summary_dialog.export_button, Qt.MouseButton.LeftButton)
     text = out.read_text(encoding="utf-8")
     assert f"<th>Campaign</th><td>{start} to {end}</td>" in text
-    assert 'fill="#f6d9b8"' in text
+    assert f'fill="{CAMPAIGN}"' in text
     assert week(0) <= start <= end <= week(5)

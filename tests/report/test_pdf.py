@@ -129,7 +129,9 @@ def test_pdf_shades_the_campaign_range(reviewed, tmp_path: Path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page),
                     str(out), str(tmp_path / "page")], check=True)
     image = QImage(str(next(tmp_path.glob("page*.png"))))
-    shade = QColor("#f6d9b8")
+    from chartreview.report.svg import CAMPAIGN
+
+    shade = QColor(CAMPAIGN)
     hits = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
                if abs(image.pixelColor(x, y).red() - shade.red()) < 6
                and abs(image.pixelColor(x, y).green() - shade.green()) < 6

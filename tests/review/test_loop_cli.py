@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from chartreview.cli import cli
+from chartreview.report.svg import CAMPAIGN
 from chartreview.store import open_project
 from tests.review.charts import SONGS, fake_scores, two_charts, write_weeks
 
@@ -80,7 +81,7 @@ def test_queue_label_case_requeue_and_report(tmp_path: Path) -> None:
     assert code == 0, err
     text = html.read_text(encoding="utf-8")
     assert "<th>Campaign</th><td>2025-01-11 to 2025-01-18</td>" in text
-    assert 'fill="#f6d9b8"' in text  # the shaded weeks on the plot
+    assert f'fill="{CAMPAIGN}"' in text  # the shaded weeks on the plot
 
 
 def test_queue_errors_and_similar(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ class QueueBar(QWidget):
         self.choice.blockSignals(False)
 
     def show_progress(self, progress: QueueProgress | None, described: str) -> None:
-        self.described.setText(described)
+        self.described.setText(f"Cases: {described}" if described else "")
         if progress is None:
             self.progress.setRange(0, 1)
             self.progress.setValue(0)

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent
 
 DAY_S = 86400.0
-CAMPAIGN = QColor(233, 145, 45)  # the same orange family as the report's shade
+CAMPAIGN = QColor(196, 160, 20)  # a yellow apart from the signals' orange (the report's)
 DRAG_MIN_PX = 4  # a press that moves less than this is a click
 
 
