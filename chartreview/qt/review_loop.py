@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from chartreview.domain import ChangeSet, ChartreviewError, plural
+from chartreview.domain import ChangeSet, ChartreviewError, plural, visible
 from chartreview.qt.models.entry_table import VERDICT_TEXT
 from chartreview.qt.views.chart_week import ChartWeekDialog
 from chartreview.qt.views.queue_bar import QueueBar
 from chartreview.qt.views.summary_dialog import QueueSummaryDialog
 from chartreview.qt.views.temp_queue import TempQueuePanel
+from chartreview.qt.widgets.elided_label import ElidedLabel
 from chartreview.qt.widgets.plot_marks import PlotMarks
 from chartreview.review import queue as queue_mod
 from chartreview.review import similar
@@ -64,10 +65,10 @@ class ReviewLoop(QObject):
         self.bar = QueueBar()
         self.temp = TempQueuePanel()
         self.temp.setVisible(False)
-        self.case_line = QLabel()
+        # one line, whatever the case: a label that wrapped would resize the plot under
+        # it on every J (a layout pass and a second paint of the plot)
+        self.case_line = ElidedLabel()
         self.case_line.setObjectName("case_line")
-        self.case_line.setWordWrap(True)
-        self.case_line.setTextFormat(Qt.TextFormat.RichText)
         self.marks = PlotMarks(window.detail.plot)
         self.marks.range_dragged.connect(self.set_campaign)
         self.marks.week_clicked.connect(self.open_week)
@@ -237,18 +238,15 @@ class ReviewLoop(QObject):
         return sorted(seen.values(), key=lambda e: e["event_id"])
 
     def _case_text(self, case: CaseRow, rows: list[dict[str, Any]]) -> str:
-        import html
-
         def one(r: dict[str, Any]) -> str:
             score = "–" if r["score"] is None else f"{r['score']:.0f}"
-            where = html.escape(r["chart"]) if case.grouping == "song" else \
-                f"{html.escape(r['title'])}, {html.escape(r['chart'])}"
+            where = r["chart"] if case.grouping == "song" else f"{r['title']}, {r['chart']}"
             return f"{where} ({score})"
 
         charts = ", ".join(one(r) for r in rows[:4])
         more = f" and {len(rows) - 4} more" if len(rows) > 4 else ""
         kind = "act" if case.grouping == "act" else "song"
-        text = (f"<b>Case</b> ({kind}): {plural(len(rows), 'run')} — {charts}{more}")
+        text = f"Case ({kind}): {plural(len(rows), 'run')} — {charts}{more}"
         top = rows[0]
         marks = []
         if top.get("range_from") or top.get("range_to"):
@@ -258,7 +256,7 @@ class ReviewLoop(QObject):
             marks.append("watched")
         if marks:
             text += " · " + " · ".join(marks)
-        return text
+        return visible(text)
 
     def update_bar(self) -> None:
         s = self.session

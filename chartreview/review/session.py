@@ -171,6 +171,8 @@ class QueueSession:
         self.undo_stack: list[tuple[int, int]] = []  # (first event id of a batch, group id)
         self.shown_at: float | None = None
         self.pace_s: float | None = None
+        self._version = 0  # bumped by every change to a case held, for progress()
+        self._progress: tuple[Any, queue_mod.QueueProgress] | None = None
 
     # --- loading ---
     @property
@@ -205,6 +207,7 @@ class QueueSession:
             self.scope.setdefault(c.group_id, c)
         main = _Queue(self.title, ordered, dict(self.requeued))
         self.stack = [main]
+        self._version += 1
         self.pace_s = queue_mod.pace(p, self.analyst)
         ids = [c.group_id for c in ordered]
         first = next((i for i, c in enumerate(ordered) if self.pending(c)), None)
@@ -369,6 +372,7 @@ class QueueSession:
         fresh = store_cases.cases_of(self.project, [case.top_entry], self.grouping)
         if not fresh:
             return
+        self._version += 1
         for q in self.stack:
             q.cases = [fresh[0] if c.group_id == group_id else c for c in q.cases]
         if group_id in self.scope:
@@ -404,7 +408,18 @@ class QueueSession:
 
     # --- progress ---
     def progress(self) -> queue_mod.QueueProgress:
-        """Done of total in the main queue's scope (re-queued cases count as not done)."""
+        """Done of total in the main queue's scope (re-queued cases count as not done).
+
+        Counted again only after a change (a decision, an undo, a reload): walking the
+        queue asks for it on every case.
+        """
+        key = (len(self.decided_here), len(self.requeued), len(self.scope), self._version,
+               self.pace_s)
+        if self._progress is None or self._progress[0] != key:
+            self._progress = (key, self._count_progress())
+        return self._progress[1]
+
+    def _count_progress(self) -> queue_mod.QueueProgress:
         total = len(self.scope)
         if self.definition.review_mode:
             done = sum(1 for g, c in self.scope.items() if g not in self.requeued

@@ -30,6 +30,12 @@ def to_epoch(day: str) -> float:
     return datetime.fromisoformat(day[:10]).replace(tzinfo=UTC).timestamp()
 
 
+def epochs(rows: Sequence[dict[str, Any]]) -> np.ndarray:
+    """``to_epoch`` of each row's date, parsed by numpy (a case holds hundreds)."""
+    days = np.array([r["date"][:10] for r in rows], dtype="datetime64[D]")
+    return days.astype(np.int64) * DAY_S
+
+
 def from_epoch(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%d")
 
@@ -89,7 +95,7 @@ class PlotMarks(QObject):
             cursor = self.cursor_index
         self.rows = list(rows)
         self.main = list(main)
-        self._x = np.array([to_epoch(r["date"]) for r in self.rows])
+        self._x = epochs(self.rows)
         self._y = np.array([float(r["rank"]) for r in self.rows])
         self.set_campaign(*campaign)
         if cursor is None or not self.main:
@@ -105,7 +111,7 @@ class PlotMarks(QObject):
             self.campaign.setVisible(False)
             self.campaign_label.setVisible(False)
             return
-        days = [to_epoch(r["date"]) for r in self.main] or [to_epoch(start or end or "")]
+        days = list(epochs(self.main)) or [to_epoch(start or end or "")]
         half = self._half_period()
         lo = to_epoch(start) - half if start else min(days) - half
         hi = to_epoch(end) + half if end else max(days) + half
@@ -154,7 +160,7 @@ class PlotMarks(QObject):
         return int(np.argmin(ranks)) if ranks else 0
 
     def _half_period(self) -> float:
-        days = sorted({to_epoch(r["date"]) for r in self.main})
+        days = np.unique(epochs(self.main))
         gaps = np.diff(days) if len(days) > 1 else np.array([7 * DAY_S])
         return float(np.median(gaps)) / 2
 
@@ -185,7 +191,7 @@ class PlotMarks(QObject):
     def _snap(self, x: float) -> str:
         """The run's chart date nearest ``x`` (any date when the run has none)."""
         if self.main:
-            days = np.array([to_epoch(r["date"]) for r in self.main])
+            days = epochs(self.main)
             return self.main[int(np.argmin(np.abs(days - x)))]["date"][:10]
         return from_epoch(x)
 
