@@ -221,7 +221,7 @@ class ReviewLoop(QObject):
             if len(out) >= MAX_SIGNAL_ROWS:
                 break
             where = r["chart"] if case.grouping == "song" else f"{r['title']}, {r['chart']}"
-            out += [{**s, "reason": f"{where}: {s['reason']}"}
+            out += [{**s, "reason": f"{where}: {s['reason']}", "other_run": True}
                     for s in by_entry.get(r["entry_id"], []) if (s["contribution"] or 0) > 0]
         return out[:max(MAX_SIGNAL_ROWS, len(by_entry.get(rows[0]["entry_id"], [])))]
 

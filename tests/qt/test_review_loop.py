@@ -150,3 +150,29 @@ def test_runs_toggle_and_the_queue_bar(qtbot, story_window) -> None:
     assert w.model.rowCount() == 28  # 20 songs, 8 of them on two charts
     qtbot.keyClick(w.table, Qt.Key.Key_R)
     assert w.loop.bar.isVisible() and w.model.rowCount() == 20
+
+
+def test_hover_reads_out_the_shown_runs_week_and_only_its_signals(qtbot, story_window) -> None:
+    from PySide6.QtCore import QPointF
+
+    w = story_window
+    loop = w.loop
+    # a case on two charts whose runs fired different signals
+    while True:
+        case = loop.session.current
+        sigs = queries.signals_for(w.project, list(case.entry_ids))
+        names = [{s["signal"] for s in sigs.get(e, [])} for e in case.entry_ids]
+        if len(case.entry_ids) == 2 and names[0] != names[1]:
+            break
+        qtbot.keyClick(w.table, Qt.Key.Key_J)
+    own, other = (n.pop().replace("_", " ") for n in names)
+    assert any(other in w.detail.signals_table.item(r, 0).text()
+               for r in range(w.detail.signals_table.rowCount()))  # listed in the table
+    plot, readout = w.detail.plot, w.detail.readout
+    p = loop.marks.main[2]
+    scene = plot.getPlotItem().getViewBox().mapViewToScene(QPointF(plot._x[2], p["rank"]))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene))
+    qtbot.waitUntil(lambda: p["date"] in readout.text(), timeout=2000)
+    text = readout.text()
+    assert text.startswith(f"Week of {p['date']}: No. {p['rank']}")
+    assert own in text and other not in text  # the other chart's signal is not this week's

@@ -193,7 +193,10 @@ class DetailView(QWidget):
                    others: list[dict[str, Any]], signals: list[dict[str, Any]],
                    events: list[dict[str, Any]], cohort: Any = None) -> None:
         self.entry = entry
-        self.plot.show_entry(entry, positions, others, signals, cohort)
+        # the plot marks and reads out the shown run's own signals; a case's other runs'
+        # (rows marked other_run) are listed in the table only
+        self.plot.show_entry(entry, positions, others,
+                             [s for s in signals if not s.get("other_run")], cohort)
         self._show_header(entry)
         self._show_signals(signals)
         self._show_history(events)
