@@ -332,6 +332,12 @@ def show(entry_id: int, db_path: Path | None) -> None:
         pos = queries.positions(project, entry_id)
         sig = [_shown_row(s) for s in queries.signals(project, entry_id)]
         evs = [_shown_row(ev) for ev in queries.events(project, entry_id)]
+        from chartreview.store import cases as store_cases
+
+        case = store_cases.case_of(project, entry_id)
+        runs = [_shown_row(r) for r in store_cases.case_entries(
+            project, [entry_id, *(x for x in (case.entry_ids if case else ())
+                                  if x != entry_id)])]
     e = _shown_row(e)
     click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
     click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
@@ -343,6 +349,13 @@ def show(entry_id: int, db_path: Path | None) -> None:
     click.echo(f"  verdict: {e['verdict'] or 'unreviewed'}"
                + (f" by {e['analyst']}" if e["analyst"] else "")
                + (f" - {e['note']}" if e["note"] else ""))
+    if e["range_from"] or e["range_to"] or e["watch"]:
+        click.echo("  " + " · ".join(
+            ([f"campaign {e['range_from'] or '…'} to {e['range_to'] or '…'}"]
+             if e["range_from"] or e["range_to"] else []) + (["watched"] if e["watch"] else [])))
+    if len(runs) > 1:
+        click.echo(f"  case: the same song on {plural(len(runs) - 1, 'other chart')}: "
+                   + ", ".join(f"{r['chart']} (entry {r['entry_id']})" for r in runs[1:]))
     if sig:
         click.echo("\nSignals:")
         for s in sig:

@@ -52,6 +52,9 @@ def test_queue_label_case_requeue_and_report(tmp_path: Path) -> None:
     assert "and 1 other run" in out and "campaign 2025-01-11 to 2025-01-18, watched" in out
     code, out, _ = run("queue", "sales50", "--db", db)
     assert f"Queue: 1 of {total} done" in out and top["title"] not in out
+    code, out, _ = run("show", entry, "--db", db)
+    assert "  campaign 2025-01-11 to 2025-01-18 · watched" in out.splitlines()
+    assert "case: the same song on 1 other chart: Hot 100 (us, weekly) (entry " in out
     code, out, _ = run("queue", "--db", db, "--changed-since", "last")
     assert out.strip() == "0 watched cases changed since your last verdict on each."
     # two more weeks of the Hot 100 for that song
