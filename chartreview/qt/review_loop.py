@@ -423,7 +423,7 @@ class ReviewLoop(QObject):
         row = self.marks.move_cursor(step)
         if row is not None:
             self.w.statusBar().showMessage(
-                f"Week of {row['date'][:10]}: No. {row['rank']} on {row['chart']} "
+                f"Week of {row['date'][:10]}: No. {row['rank']} on {visible(row['chart'])} "
                 "([ and ] mark the campaign, O opens the chart week)", 6000)
 
     # --- temporary queues ---
@@ -468,6 +468,7 @@ class ReviewLoop(QObject):
         if case is None:
             return
         name = queries.entry(self.project, case.top_entry)["lead_artist"]
+        name = visible(name)
         s.push(f"Act: {name}", [case], {case.group_id: (
             f"every song of {name}: {plural(len(case.entry_ids), 'run')}; a verdict applies "
             "to all of them")})
@@ -570,7 +571,7 @@ class ReviewLoop(QObject):
         names = queue_mod.labels(self.project, summary.disputed)
         if self.summary_dialog is not None:
             self.summary_dialog.close()
-        dialog = QueueSummaryDialog(summary, [names.get(c.group_id, c.key)
+        dialog = QueueSummaryDialog(summary, [visible(names.get(c.group_id, c.key))
                                               for c in summary.disputed],
                                     finished=finished, parent=self.w)
         dialog.export_clicked.connect(self.w.show_export)
@@ -614,12 +615,14 @@ class ReviewLoop(QObject):
         return list(store_cases.saved_queues(self.project)) if self.project else []
 
     def _name(self, case: CaseRow | None) -> str:
+        """How messages name a case: its song as the window names an entry, or the act
+        (controls shown as visible marks)."""
         if case is None or self.project is None:
             return "this case"
+        if case.grouping != "act":
+            return self.w._name(case.top_entry)
         e = queries.entry(self.project, case.top_entry)
-        if e is None:
-            return "this case"
-        return e["lead_artist"] if case.grouping == "act" else f"“{e['title']}” — {e['artist']}"
+        return visible(e["lead_artist"]) if e else "this case"
 
     def after_import(self, entries_before: int = 0) -> None:
         """New data: read the queue again, stay on the case shown (else show the first new

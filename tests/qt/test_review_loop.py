@@ -176,3 +176,23 @@ def test_hover_reads_out_the_shown_runs_week_and_only_its_signals(qtbot, story_w
     text = readout.text()
     assert text.startswith(f"Week of {p['date']}: No. {p['rank']}")
     assert own in text and other not in text  # the other chart's signal is not this week's
+
+
+def test_a_hostile_title_is_shown_as_text_in_the_loop(qtbot, story_window) -> None:
+    w = story_window
+    case = w.loop.session.current
+    track = queries.entry(w.project, case.top_entry)["track_id"]
+    w.project.conn.execute("UPDATE tracks SET title = ? WHERE id = ?",
+                           ("<b>Red</b>\x1b[31m \u202egnos", track))
+    qtbot.keyClick(w.table, Qt.Key.Key_F5)
+    qtbot.keyClick(w.table, Qt.Key.Key_J)
+    qtbot.keyClick(w.table, Qt.Key.Key_M)  # the first case is like the second
+    panel = w.loop.temp
+    shown = [panel.table.item(r, 1).text() for r in range(panel.table.rowCount())]
+    assert any("<b>Red</b>␛[31m [U+202E]gnos" in t for t in shown)
+    assert all("\x1b" not in t and "\u202e" not in t for t in shown)
+    qtbot.keyClick(w.table, Qt.Key.Key_Escape)
+    qtbot.keyClick(w.table, Qt.Key.Key_K)
+    qtbot.keyClick(w.table, Qt.Key.Key_H)
+    message = w.statusBar().currentMessage()
+    assert "<b>Red</b>␛[31m [U+202E]gnos" in message and "\x1b" not in message

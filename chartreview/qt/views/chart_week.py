@@ -7,6 +7,7 @@ case; Escape closes.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -40,9 +41,10 @@ class ChartWeekDialog(QDialog):
                  highlight: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chart_week")
-        self.setWindowTitle(f"{chart} — {day}")
+        self.setWindowTitle(f"{visible(chart)} — {day}")
         self.rows = rows
-        title = QLabel(f"<b>{visible(chart)}</b>, week of {day}: the entries around it")
+        title = QLabel(f"<b>{html.escape(visible(chart))}</b>, week of {day}: the entries "
+                       "around it")
         self.table = QTableWidget(len(rows), len(HEADERS))
         self.table.setObjectName("chart_week_table")
         self.table.setHorizontalHeaderLabels(list(HEADERS))

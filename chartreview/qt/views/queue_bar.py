@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chartreview.domain import visible
 from chartreview.review.queue import QueueProgress
 
 FILTER_BAR = "Filter bar (not saved)"
@@ -42,6 +43,7 @@ class QueueBar(QWidget):
         self.save_button.clicked.connect(self.save_clicked.emit)
         self.described = QLabel()
         self.described.setObjectName("queue_described")
+        self.described.setTextFormat(Qt.TextFormat.PlainText)
         self.described.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.progress = QProgressBar()
         self.progress.setObjectName("queue_progress")
@@ -50,6 +52,7 @@ class QueueBar(QWidget):
         self.progress.setMinimumWidth(120)
         self.banner = QLabel()
         self.banner.setObjectName("queue_banner")
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # titles are text, not markup
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet("QLabel { background: #fdf1e2; color: #6b3d0c; "
                                   "padding: 3px 6px; border-radius: 3px; }")
@@ -89,7 +92,7 @@ class QueueBar(QWidget):
         self.choice.blockSignals(False)
 
     def show_progress(self, progress: QueueProgress | None, described: str) -> None:
-        self.described.setText(f"Cases: {described}" if described else "")
+        self.described.setText(f"Cases: {visible(described)}" if described else "")
         if progress is None:
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
@@ -104,7 +107,7 @@ class QueueBar(QWidget):
 
     def show_banner(self, text: str, *, temporary: bool = False) -> None:
         """Why the shown case is here; ``temporary`` adds the way back to the queue."""
-        self.banner.setText(text)
+        self.banner.setText(visible(text))
         self.banner.setVisible(bool(text))
         self.back_button.setVisible(temporary)
 

@@ -6,6 +6,7 @@ back. The panel only shows; the window's review session holds the queue.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from chartreview.domain import visible
 
 HEADERS = ("Score", "Case", "Verdict", "Why")
 
@@ -52,14 +55,16 @@ class TempQueuePanel(QWidget):
 
     def show_cases(self, title: str, rows: list[dict[str, Any]]) -> None:
         """``rows``: ``review.queue.case_dicts`` of the cases, in order, with reasons."""
-        self.title.setText(f"<b>{title}</b> — J/K walk them, Esc goes back to the queue")
+        self.title.setText(f"<b>{html.escape(title)}</b> — J/K walk them, Esc goes back to "
+                           "the queue")
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            name = r["title"] if r["grouping"] == "act" else f"{r['title']} — {r['artist']}"
+            name = visible(str(r["title"])) if r["grouping"] == "act" else \
+                visible(f"{r['title']} — {r['artist']}")
             cells = ["" if r["score"] is None else f"{r['score']:.0f}",
                      f"{name} ({len(r['entry_ids'])} runs)" if len(r["entry_ids"]) > 1
                      else name,
-                     ", ".join(r["verdicts"]) or "—", r["reason"]]
+                     ", ".join(r["verdicts"]) or "—", visible(r["reason"])]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
