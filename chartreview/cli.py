@@ -256,12 +256,7 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
 
     project = open_db(db_path)
     with project:
-        chart_ids = []
-        if chart_text:
-            chart_ids = [c["id"] for c in queries.charts(project)
-                         if chart_text.lower() in c["label"].lower()]
-            if not chart_ids:
-                raise ChartreviewError(f"No chart matches {chart_text!r}.")
+        chart_ids = queries.charts_matching(project, chart_text or "")
         flt = queries.EntryFilter(text=search, chart_ids=chart_ids, verdict=verdict or "",
                                   min_score=min_score)
         try:
@@ -337,6 +332,12 @@ def show(entry_id: int, db_path: Path | None) -> None:
         pos = queries.positions(project, entry_id)
         sig = [_shown_row(s) for s in queries.signals(project, entry_id)]
         evs = [_shown_row(ev) for ev in queries.events(project, entry_id)]
+        from chartreview.store import cases as store_cases
+
+        case = store_cases.case_of(project, entry_id)
+        runs = [_shown_row(r) for r in store_cases.case_entries(
+            project, [entry_id, *(x for x in (case.entry_ids if case else ())
+                                  if x != entry_id)])]
     e = _shown_row(e)
     click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
     click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
@@ -348,6 +349,13 @@ def show(entry_id: int, db_path: Path | None) -> None:
     click.echo(f"  verdict: {e['verdict'] or 'unreviewed'}"
                + (f" by {e['analyst']}" if e["analyst"] else "")
                + (f" - {e['note']}" if e["note"] else ""))
+    if e["range_from"] or e["range_to"] or e["watch"]:
+        click.echo("  " + " · ".join(
+            ([f"campaign {e['range_from'] or '…'} to {e['range_to'] or '…'}"]
+             if e["range_from"] or e["range_to"] else []) + (["watched"] if e["watch"] else [])))
+    if len(runs) > 1:
+        click.echo(f"  case: the same song on {plural(len(runs) - 1, 'other chart')}: "
+                   + ", ".join(f"{r['chart']} (entry {r['entry_id']})" for r in runs[1:]))
     if sig:
         click.echo("\nSignals:")
         for s in sig:
@@ -393,33 +401,229 @@ def analyst_name(given: str | None) -> str:
 @click.option("--confidence", type=click.IntRange(1, 4), help="1 (a hunch) to 4 (certain).")
 @click.option("--analyst", help="Who decides (default: the saved analyst name, else login).")
 @click.option("--undo", "undo_last", is_flag=True, help="Undo your latest change instead.")
+@click.option("--case", "whole_case", is_flag=True,
+              help="Apply to every run of the song (its case), not this run alone.")
+@click.option("--from", "range_from", metavar="DATE", help="First week of the campaign.")
+@click.option("--to", "range_to", metavar="DATE", help="Last week of the campaign.")
+@click.option("--watch/--no-watch", default=None,
+              help="Bring the case back when later data changes it.")
 @friendly
 def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | None,
           tags: tuple[str, ...], confidence: int | None, analyst: str | None,
-          undo_last: bool) -> None:
-    """Record a verdict (suspicious, ai, human) with a note, tags and confidence."""
+          undo_last: bool, whole_case: bool, range_from: str | None, range_to: str | None,
+          watch: bool | None) -> None:
+    """Record a verdict (suspicious, ai, human) with a note, tags and confidence.
+
+    --case applies it to every run of the song (one undo); --from/--to mark the weeks a
+    campaign ran, --watch brings the case back when new weeks change it.
+    """
     from chartreview.review import audit
+    from chartreview.store import cases as store_cases
     from chartreview.store import queries
 
     who = analyst_name(analyst)
     project = open_db(db_path)
+    campaign = (range_from, range_to) if range_from or range_to else None
     with project:
+        runs = [entry_id]
+        if whole_case:
+            case = store_cases.case_of(project, entry_id)
+            if case is None:
+                raise ChartreviewError(f"There is no entry {entry_id}.")
+            runs = list(case.entry_ids)
         if undo_last:
             if audit.undo_last(project, analyst=who) is None:
                 raise ChartreviewError(f"{who} has nothing left to undo.")
         elif verdict:
-            audit.set_verdict(project, entry_id, verdict, analyst=who, note=note,
-                              tags=list(tags) or None, confidence=confidence)
+            audit.decide(project, runs, verdict, analyst=who, note=note,
+                         tags=list(tags) or None, confidence=confidence, campaign=campaign,
+                         watch=watch)
+        elif campaign is not None or watch is not None:
+            if campaign is not None:
+                audit.set_range(project, runs, *campaign, analyst=who)
+            if watch is not None:
+                audit.set_watch(project, runs, watch, analyst=who)
         elif note is not None:
             audit.set_note(project, entry_id, note, analyst=who)
         elif tags:
             audit.set_tags(project, entry_id, list(tags), analyst=who, confidence=confidence)
         else:
-            raise ChartreviewError("Give --verdict, --note, --tag or --undo.")
+            raise ChartreviewError("Give --verdict, --note, --tag, --from/--to, --watch or "
+                                   "--undo.")
         e = queries.entry(project, entry_id)
     assert e is not None
-    click.echo(f"Entry {entry_id} ({visible(e['title'])} - {visible(e['artist'])}): "
-               f"{e['verdict'] or 'unreviewed'} by {visible(who)}, saved.")
+    runs_text = f" and {plural(len(runs) - 1, 'other run')}" if len(runs) > 1 else ""
+    extra = ""
+    if e.get("range_from") or e.get("range_to"):
+        extra += f", campaign {e.get('range_from') or '…'} to {e.get('range_to') or '…'}"
+    if e.get("watch"):
+        extra += ", watched"
+    click.echo(f"Entry {entry_id}{runs_text} ({visible(e['title'])} - {visible(e['artist'])}): "
+               f"{e['verdict'] or 'unreviewed'} by {visible(who)}{extra}, saved.")
+
+
+def _print_cases(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        score = _fmt_score(r["score"]) or "-"
+        runs = plural(len(r["entry_ids"]), "run")
+        name = visible(str(r["title"])) if r["grouping"] == "act" else \
+            f"{visible(str(r['title']))} — {visible(str(r['artist']))}"
+        click.echo(f"  {score:>5}  {name} ({runs}: {', '.join(r['charts'])})")
+        if r["reason"]:
+            click.echo(f"         {visible(r['reason'])}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@db_option
+@click.option("--min-score", type=float, help="Cases with a run scoring at least this.")
+@click.option("--max-score", type=float)
+@click.option("--verdict", default="unreviewed", show_default=True,
+              type=click.Choice(["unreviewed", "reviewed", "suspicious", "ai", "human", "all"]))
+@click.option("--chart", "charts", default="",
+              help="Charts whose name contains this (commas for several).")
+@click.option("--search", default="", help="Titles or artists containing this.")
+@click.option("--signal", default="", help="Only cases where this signal fired.")
+@click.option("--by", "grouping", type=click.Choice(["song", "act"]), default="song",
+              show_default=True, help="A case is a song's runs, or an act's songs.")
+@click.option("--save", "save_as", metavar="NAME", help="Save this filter as a queue.")
+@click.option("--delete", "delete", metavar="NAME", help="Delete a saved queue.")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queues.")
+@click.option("--changed-since", "since", metavar="last|DATE",
+              help="Only watched cases that later data changed: since your last verdict on "
+                   "each ('last') or from imports since DATE.")
+@click.option("--score-change", type=float, default=None,
+              help="Points a watched case's score must move to come back (default 10).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Cases to list.")
+@click.option("--analyst", help="Whose pace (default: the saved analyst name, else login).")
+@click.option("--format", "out_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@friendly
+def queue(name: str | None, db_path: Path | None, min_score: float | None,
+          max_score: float | None, verdict: str, charts: str, search: str, signal: str,
+          grouping: str, save_as: str | None, delete: str | None, list_saved: bool,
+          since: str | None, score_change: float | None, limit: int, analyst: str | None,
+          out_format: str) -> None:
+    """The review queue: cases (a song's runs on every chart) by score, with progress.
+
+    Prints "Queue: 37 of 200 done · ~4 min left" at your own pace, the watched cases
+    that later imports changed (with what changed), and the next cases. A NAME opens a
+    saved queue; --save NAME keeps the filter given.
+    """
+    from chartreview.review import queue as q
+    from chartreview.review.session import QueueSession
+
+    settings = config.load()
+    threshold = settings.requeue_score_change if score_change is None else score_change
+    with open_db(db_path) as project:
+        if list_saved:
+            for saved_name, d in q.saved(project).items():
+                click.echo(f"{visible(saved_name)}: {d.describe()}")
+            return
+        if delete:
+            from chartreview.store import cases as store_cases
+
+            if not store_cases.delete_queue(project, delete):
+                raise ChartreviewError(f"There is no saved queue {delete!r}.")
+            click.echo(f"Deleted the queue {delete!r}.")
+            return
+        if since is not None:
+            after = q.parse_since(since)
+            changes = q.watch_changes(project, score_change=threshold, since=after,
+                                      grouping=grouping)  # type: ignore[arg-type]
+            from chartreview.store import cases as store_cases
+
+            found = store_cases.cases_of(project, [c.entry_ids[0] for c in changes],
+                                         grouping)  # type: ignore[arg-type]
+            rows = q.case_dicts(project, found, {c.group_id: c.reason() for c in changes})
+            if out_format == "json":
+                from chartreview.report.safe import json_text
+
+                click.echo(json_text({"changed_since": since, "cases": rows}, indent=2))
+                return
+            when = "your last verdict on each" if after is None else f"{after}"
+            click.echo(f"{plural(len(rows), 'watched case')} changed since {when}"
+                       + (":" if rows else "."))
+            _print_cases(rows)
+            return
+        if name:
+            definition = q.load(project, name)
+        else:
+            definition = q.QueueDef(text=search, charts=charts,
+                                    verdict="" if verdict == "all" else verdict,
+                                    min_score=min_score, max_score=max_score, signal=signal,
+                                    grouping=grouping)
+        if save_as:
+            saved_name = q.save(project, save_as, definition)
+            if out_format == "table":
+                click.echo(f"Saved the queue {saved_name!r}: {definition.describe()}.")
+        session = QueueSession(project, definition, analyst=analyst_name(analyst),
+                               title=name or save_as or "Queue", score_change=threshold)
+        session.load()
+        main = session.stack[0]
+        rows = q.case_dicts(project, [c for c in main.cases if session.pending(c)][:limit],
+                            main.reasons)
+        progress = session.progress()
+    if out_format == "json":
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text({
+            "queue": name or save_as, "filter": definition.to_dict(),
+            "described": definition.describe(),
+            "progress": {"done": progress.done, "total": progress.total,
+                         "left": progress.left, "pace_s": progress.pace_s,
+                         "seconds_left": progress.seconds_left, "text": progress.text()},
+            "cases": rows}, indent=2))
+        return
+    click.echo(f"{visible(name or 'Queue')}: {definition.describe()}")
+    pace = ("" if progress.pace_s is None else
+            f" (your pace: {progress.pace_s:.0f} s a decision)")
+    click.echo(progress.text() + pace)
+    if rows:
+        click.echo(f"Next {plural(len(rows), 'case')}:")
+        _print_cases(rows)
+
+
+@cli.command()
+@click.argument("entry_id", type=ENTRY_ID)
+@db_option
+@click.option("--by", "grouping", type=click.Choice(["song", "act"]), default="song",
+              show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--format", "out_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@friendly
+def similar(entry_id: int, db_path: Path | None, grouping: str, limit: int,
+            out_format: str) -> None:
+    """More like this: the cases nearest to an entry's case, and why each is like it.
+
+    By signal profile and rank path (distance in chartreview/scoring/similar.py), the
+    same label or distributor when the files named one, and the same debut week.
+    """
+    from chartreview.review import queue as q
+    from chartreview.review import similar as sim
+    from chartreview.store import cases as store_cases
+
+    with open_db(db_path) as project:
+        case = store_cases.case_of(project, entry_id, grouping)  # type: ignore[arg-type]
+        if case is None:
+            raise ChartreviewError(f"There is no entry {entry_id} in {project.path.name}.")
+        found = sim.neighbours(project, case, limit)
+        out = {kind: q.case_dicts(project, [s.case for s in items],
+                                  {s.case.group_id: s.reason for s in items})
+               for kind, items in found.items()}
+        me = q.case_dicts(project, [case])[0]
+    if out_format == "json":
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text({"case": me, "similar": out}, indent=2))
+        return
+    click.echo(f"Like {visible(str(me['title']))} — {visible(str(me['artist']))}:")
+    for kind, rows in out.items():
+        click.echo(f"\n{kind.capitalize()}:")
+        _print_cases(rows)
+    if not out:
+        click.echo("(no similar case)")
 
 
 @cli.command()

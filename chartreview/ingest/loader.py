@@ -29,7 +29,12 @@ from chartreview.domain import (
 from chartreview.ingest import chart_match
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import ImportReport, validate, without_surrogates
+from chartreview.ingest.normalize import (
+    FACT_FIELDS,
+    ImportReport,
+    validate,
+    without_surrogates,
+)
 from chartreview.ingest.prefetch import prefetch
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.seen_ranks import SeenRanks
@@ -284,9 +289,25 @@ def _load(
                 **{c: out[c].to_numpy(np.float64, na_value=np.nan) for c in ("streams", "sales")},
             })
         touched.update(frame["entry_id"].tolist())
+        _track_facts(writer, frame)
         dates = frame["date"].unique()  # a few distinct dates: min and max of those
         report.note_dates(str(dates.min()), str(dates.max()))
     return touched
+
+
+def _track_facts(writer: store_writer.ImportWriter, frame: pd.DataFrame) -> None:
+    """Keep the label or distributor a file names for a track (for "more like this")."""
+    import pandas as pd
+
+    for name in FACT_FIELDS:
+        if name not in frame:
+            continue
+        pairs = frame[["track_id", name]].dropna().drop_duplicates()
+        values = [(int(t), name, without_surrogates(str(v).strip())[:MAX_NAME])
+                  for t, v in zip(pairs["track_id"], pairs[name], strict=True)
+                  if not pd.isna(v) and str(v).strip()]
+        if values:
+            writer.add_track_facts(values)
 
 
 def _names(

@@ -28,9 +28,11 @@ CANONICAL = (
     "weeks", "streams", "sales", "spotify_id", "isrc", "extra", "line",
 )
 # What a user can map with --map FIELD=COLUMN
+# What a source may say about a track beyond its title and artist, kept per track
+FACT_FIELDS = ("label", "distributor")
 MAPPABLE = (
     "date", "rank", "title", "artist", "last_rank", "peak", "weeks", "streams", "sales",
-    "spotify_id", "isrc", "region", "chart",
+    "spotify_id", "isrc", "region", "chart", *FACT_FIELDS,
 )
 REQUIRED = ("rank", "title", "artist")
 MAX_TEXT = 1000
@@ -316,7 +318,7 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             v = to_int(frame[col]) if col in ("streams", "sales") else to_int_per_unique(
                 frame[col])
             out[col] = v.where(v >= 0)  # -1 marks "new" in Spotify files; negatives mean none
-    for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra"):
+    for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra", *FACT_FIELDS):
         if col in frame:
             out[col] = frame[col]
     out["line"] = lines

@@ -48,6 +48,7 @@ from chartreview.qt.models.entry_table import (
     EntryTableModel,
     ScoreRole,
 )
+from chartreview.qt.review_loop import ReviewLoop
 from chartreview.qt.views.detail_view import DetailView
 from chartreview.qt.views.filter_bar import FilterBar
 from chartreview.review import audit
@@ -147,7 +148,7 @@ class MainWindow(QMainWindow):
         self.empty_state = self._build_empty_state()
 
         self.filter_bar = FilterBar()
-        self.filter_bar.filter_changed.connect(self.model.set_filter)
+        self.filter_bar.filter_changed.connect(self._filter_changed)
         self.detail = DetailView()
         self.detail.verdict_clicked.connect(self.label)
         self.detail.save_clicked.connect(self.save_edits)
@@ -155,16 +156,26 @@ class MainWindow(QMainWindow):
         # Escape, Enter and Ctrl+Enter in the text fields hand the keys back to the queue
         for field in (self.filter_bar.search, self.detail.note_edit, self.detail.tags_edit):
             field.installEventFilter(self)
+        # The review loop over cases (issue 13): queue bar, temporary queue, plot marks
+        self.loop = ReviewLoop(self)
 
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(4, 4, 0, 4)
         lv.addWidget(self.filter_bar)
-        lv.addWidget(self.table, 1)
+        lv.addWidget(self.loop.bar)
+        lv.addWidget(self.loop.temp, 1)
+        lv.addWidget(self.table, 2)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.setSpacing(0)
+        rv.addWidget(self.loop.case_line)
+        rv.addWidget(self.detail, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.detail)
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
         self.setCentralWidget(self.splitter)
@@ -180,11 +191,19 @@ class MainWindow(QMainWindow):
 
     # --- building ---
     def _build_menus(self) -> None:
+        loop = self.loop
         self.review_actions = build_actions(self, {
             "next": self.next_entry, "previous": self.previous_entry,
             "suspicious": lambda: self.label("suspicious"), "ai": lambda: self.label("ai"),
             "human": lambda: self.label("human"), "undo": self.undo,
             "note": self.focus_note, "search": self.focus_search, "artist": self.artist_view,
+            "defer": loop.defer, "more_like_this": loop.more_like_this, "back": self.back,
+            "week_earlier": lambda: loop.week(-1), "week_later": lambda: loop.week(1),
+            "campaign_start": loop.campaign_start, "campaign_end": loop.campaign_end,
+            "campaign_clear": loop.campaign_clear, "watch": loop.toggle_watch,
+            "chart_week": loop.open_week, "toggle_runs": loop.toggle_runs,
+            "save_queue": loop.save_queue, "choose_queue": loop.ask_queue,
+            "summary": loop.show_summary,
         }, self.settings.keymap)
         a = self.review_actions
         file_menu = self.menuBar().addMenu("&File")
@@ -215,7 +234,19 @@ class MainWindow(QMainWindow):
         for name in ("suspicious", "ai", "human"):
             review.addAction(a[name])
         review.addAction(a["undo"])
+        review.addAction(a["defer"])
         review.addAction(a["note"])
+        review.addSeparator()
+        for name in ("watch", "week_earlier", "week_later", "campaign_start", "campaign_end",
+                     "campaign_clear", "chart_week"):
+            review.addAction(a[name])
+        review.addSeparator()
+        for name in ("more_like_this", "back"):
+            view.addAction(a[name])
+        view.addAction(a["toggle_runs"])
+        queue_menu = self.menuBar().addMenu("&Queue")
+        for name in ("choose_queue", "save_queue", "summary"):
+            queue_menu.addAction(a[name])
         review.addAction("&Save note and tags", self.save_edits).setShortcut(
             QKeySequence("Ctrl+S"))
         review.addSeparator()
@@ -324,7 +355,11 @@ class MainWindow(QMainWindow):
         self.project_label.setToolTip(str(project.path))
         self.filter_bar.set_charts(queries.charts(project))
         self.model.filter = self.filter_bar.current()
-        self.model.set_project(project)
+        if self.loop.active:  # the loop fills the table with its cases
+            self.model.project = project
+            self.loop.start(project)
+        else:
+            self.model.set_project(project)
         self._update_counts()
         self.project_opened.emit(project)
 
@@ -349,14 +384,28 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.filter_bar.set_charts(queries.charts(self.project))
             self.model.requery()
+            self.loop.reload()
             self._update_counts()
 
     # --- the queue and the selected entry ---
     def current_id(self) -> int | None:
         return self.detail.entry["entry_id"] if self.detail.entry else None
 
+    def _filter_changed(self, flt: queries.EntryFilter) -> None:
+        if self.loop.active:
+            self.model.filter = flt
+            self.loop.queue_name = ""  # the filter bar's queue from now on
+            self.loop.bar.set_queues(self.loop.bar_names(), "")
+            self.loop.reload()
+        else:
+            self.model.set_filter(flt)
+
     def _queue_changed(self) -> None:
-        if self.session is None:
+        if self.project is None:
+            return
+        if self.session is None or self.loop.active:
+            self._update_counts()
+            self._update_empty_state()
             return
         keep = self.current_id()
         self.session.set_queue(self.model.ids, keep=keep)
@@ -385,6 +434,10 @@ class MainWindow(QMainWindow):
         if entry_id is None or entry_id == self.current_id():
             return
         self.save_edits()  # leaving an entry saves its note and tags
+        if self.loop.active:
+            if not self.loop.selecting:
+                self.loop.go_entry(entry_id)
+            return
         if self.session is not None:
             self.session.go(entry_id)
         self._show(entry_id)
@@ -422,12 +475,20 @@ class MainWindow(QMainWindow):
                                   (path, period, f"Typical path: {n} debuts at No. "
                                                  f"{key[1]}-{key[2]}"))
         return self._cohorts[key]
+    def show_nothing(self) -> None:
+        self.detail.show_entry(None, [], [], [], [])
+        self.loop.case_line.setText("")
+
     def next_entry(self) -> None:
-        if self.session is not None:
+        if self.loop.active:
+            self.loop.next()
+        elif self.session is not None:
             self.select(self.session.next())
 
     def previous_entry(self) -> None:
-        if self.session is not None:
+        if self.loop.active:
+            self.loop.previous()
+        elif self.session is not None:
             self.select(self.session.previous())
 
     # --- writes ---
@@ -447,6 +508,9 @@ class MainWindow(QMainWindow):
         return self.settings.analyst
 
     def label(self, verdict: str) -> None:
+        if self.loop.active:
+            self.loop.decide(verdict)
+            return
         session = self.session
         if session is None or session.current is None or not self.ask_analyst():
             return
@@ -475,6 +539,8 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         if self.project is None or not self.ask_analyst():
+            return
+        if self.loop.active and self.loop.undo():
             return
         try:
             changes = self.session.undo() if self.session is not None else None
@@ -505,25 +571,29 @@ class MainWindow(QMainWindow):
         if not self.ask_analyst():
             return False
         entry_id = d.entry["entry_id"]
+        runs = self.loop.runs_of(entry_id)  # a note on a case is on every run of it
         ids: list[int] = []
         try:
             if d.note_changed():
-                ids.append(audit.set_note(self.project, entry_id, d.note_text(),
+                ids.append(audit.set_note(self.project, runs, d.note_text(),
                                           analyst=self.settings.analyst)[0])
             if d.tags_changed():
-                ids.append(audit.set_tags(self.project, entry_id, d.tags(),
+                ids.append(audit.set_tags(self.project, runs, d.tags(),
                                           analyst=self.settings.analyst,
                                           confidence=d.confidence_value())[0])
         except ChartreviewError as e:
             QMessageBox.warning(self, "Not saved", str(e))
             self.back_to_queue()
             return False
-        if self.session is not None:
+        if self.loop.active and self.loop.session is not None:
+            self.loop.session.undo_stack.extend((i, self.loop.session.current.group_id)
+                                                for i in ids if self.loop.session.current)
+        elif self.session is not None:
             self.session.undo_stack.extend(ids)
         what = " and ".join(w for w, changed in (("Note", d.note_changed()),
                                                  ("tags", d.tags_changed())) if changed)
         # Only now, with the commit returned, say so
-        changes = ChangeSet(notes=True, verdicts=True, entry_ids=frozenset({entry_id}))
+        changes = ChangeSet(notes=True, verdicts=True, entry_ids=frozenset(runs))
         self.apply_changes(changes, initiator=self)
         self.detail.set_saved(f"Saved {time.strftime('%H:%M:%S')}")
         self.statusBar().showMessage(
@@ -533,8 +603,12 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: ChangeSet, initiator: object = None) -> None:
         self.model.apply_changes(changes)
         current = self.current_id()
-        if current is not None and (current in changes.entry_ids or changes.data
-                                    or changes.scores):
+        if self.loop.active:
+            if current is not None and (set(self.loop.runs_of(current)) & changes.entry_ids
+                                        or changes.data or changes.scores):
+                self.loop.refresh_shown()
+        elif current is not None and (current in changes.entry_ids or changes.data
+                                      or changes.scores):
             self._show(current)
         if changes.data:
             self.filter_bar.set_charts(queries.charts(self.project)) if self.project else None
@@ -545,6 +619,8 @@ class MainWindow(QMainWindow):
         self.settings.auto_advance = on
         if self.session is not None:
             self.session.auto_advance = on
+        if self.loop.session is not None:
+            self.loop.session.auto_advance = on
 
     # --- messages ---
     def _name(self, entry_id: int) -> str:
@@ -572,6 +648,14 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def back(self) -> None:
+        """Escape: out of a text field first, then out of a temporary queue."""
+        focus = QApplication.focusWidget()
+        if focus in (self.filter_bar.search, self.detail.note_edit, self.detail.tags_edit):
+            self.back_to_queue()
+            return
+        self.loop.back()
+
     def focus_note(self) -> None:
         self.detail.note_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.detail.note_edit.moveCursor(QTextCursor.MoveOperation.End)
@@ -581,6 +665,9 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.selectAll()
 
     def artist_view(self) -> None:
+        if self.loop.active:
+            self.loop.act()
+            return
         e = self.detail.entry
         if e is None:
             return
@@ -593,8 +680,11 @@ class MainWindow(QMainWindow):
             return
         s = queries.summary(self.project)
         shown = self.model.rowCount()
-        self.count_label.setText(f"{shown:,} of {s['entries']:,} entries" if shown != s["entries"]
-                                 else f"{s['entries']:,} entries")
+        if self.loop.active:  # one row per case: a song on every chart
+            self.count_label.setText(f"{shown:,} cases ({s['entries']:,} entries)")
+        else:
+            self.count_label.setText(f"{shown:,} of {s['entries']:,} entries"
+                                     if shown != s["entries"] else f"{s['entries']:,} entries")
         self.reviewed_label.setText(f"{s['reviewed']:,} reviewed")
 
     # --- the table's columns and its empty state ---
@@ -682,6 +772,10 @@ class MainWindow(QMainWindow):
         self.import_dialog.imported.connect(self._imported)
         self.import_dialog.finished.connect(self.back_to_queue)
         self.import_dialog.show()
+        # the keys typed next are the dialog's (a mapping's "W" is not the window's Watch):
+        # active now, not after the platform's next turn of the event loop
+        self.import_dialog.activateWindow()
+        QApplication.processEvents()
 
     def _import_started(self, _worker: object) -> None:
         self._entries_before = queries.last_entry_id(self.project) if self.project else 0
@@ -690,8 +784,11 @@ class MainWindow(QMainWindow):
         """Refresh after an import; stay on the entry shown, else show the first new one,
         and say which in the status bar."""
         was = self.current_id()
-        self.apply_changes(changes, initiator=self.import_dialog)
         before = getattr(self, "_entries_before", 0)
+        if self.loop.active:  # cases: the queue is read again, watched cases come back
+            self.loop.after_import(before)
+            return
+        self.apply_changes(changes, initiator=self.import_dialog)
         new = [i for i in self.model.ids if i > before]
         done = f"Imported: {len(new):,} new entries"
         if was is not None and self.current_id() == was and self.model.row_of(was) is not None:
@@ -727,6 +824,11 @@ class MainWindow(QMainWindow):
 
     # --- Qt overrides ---
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and watched in (
+                    self.filter_bar.search, self.detail.note_edit, self.detail.tags_edit)):
+            event.accept()  # Escape is the field's (leave it), not the window's (back)
+            return True
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             return self._field_key(watched, event)
         if event.type() == QEvent.Type.Resize and watched is self.table.viewport():

@@ -131,12 +131,7 @@ class ReportData:
 
 def entry_filter(project: Project, opts: ExportOptions) -> queries.EntryFilter:
     """Turn the options into the store's filter (chart names match by substring)."""
-    chart_ids: list[int] = []
-    if opts.chart.strip():
-        needle = opts.chart.strip().lower()
-        chart_ids = [c["id"] for c in queries.charts(project) if needle in c["label"].lower()]
-        if not chart_ids:
-            raise ChartreviewError(f"No chart matches {opts.chart!r}.")
+    chart_ids = queries.charts_matching(project, opts.chart)
     return queries.EntryFilter(
         chart_ids=chart_ids, verdict=opts.effective_verdict, min_score=opts.min_score,
         max_score=opts.max_score, date_from=opts.date_from, date_to=opts.date_to,

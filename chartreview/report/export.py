@@ -29,10 +29,14 @@ ENTRY_COLUMNS = (
     "peak", "weeks", "score", "manipulation", "ai", "top_signal", "reason",
     *[f"signal_{i}{part}" for i in range(1, TOP_SIGNALS + 1)
       for part in ("", "_contribution", "_reason")],
-    "verdict", "tags", "confidence", "note", "analyst", "reviewed_at", "event_id", "event_ids",
+    "verdict", "tags", "confidence", "note", "from", "to", "watch", "analyst", "reviewed_at",
+    "event_id", "event_ids",
 )
+# "from" and "to": the weeks a campaign ran, as the analyst marked them (issue 13)
 EVENT_COLUMNS = ("event_id", "entry_id", "chart", "title", "artist", "first_date", "kind",
-                 "verdict", "tags", "confidence", "note", "analyst", "at", "undoes")
+                 "verdict", "tags", "confidence", "note", "from", "to", "watch", "seconds",
+                 "analyst", "at", "undoes")
+RENAMED = {"from": "range_from", "to": "range_to"}  # column -> field in the store
 TAG_SEP = "; "
 
 
@@ -55,7 +59,7 @@ class ExportResult:
 
 def entry_record(e: dict[str, Any]) -> dict[str, Any]:
     """One entry as a flat row (top signals spread over numbered columns)."""
-    row = {k: e.get(k) for k in ENTRY_COLUMNS}
+    row = {k: e.get(RENAMED.get(k, k)) for k in ENTRY_COLUMNS}
     for i in range(1, TOP_SIGNALS + 1):
         s = e["signals"][i - 1] if len(e["signals"]) >= i else {}
         row[f"signal_{i}"] = s.get("signal")
@@ -68,7 +72,7 @@ def entry_record(e: dict[str, Any]) -> dict[str, Any]:
 
 def event_record(ev: dict[str, Any]) -> dict[str, Any]:
     """One verdict event as a flat row."""
-    row = {k: ev.get(k) for k in EVENT_COLUMNS}
+    row = {k: ev.get(RENAMED.get(k, k)) for k in EVENT_COLUMNS}
     row["tags"] = TAG_SEP.join(ev["tags"]) or None
     return row
 
@@ -191,9 +195,11 @@ def json_document(data: ReportData) -> dict[str, Any]:
         "scoring": None if run is None else {
             "run_id": run["id"], "created_at": run["created_at"], "version": run["version"],
             "settings": run["settings"]},
-        "entries": [{**{k: e.get(k) for k in ENTRY_COLUMNS if not k.startswith("signal_")},
+        "entries": [{**{k: e.get(RENAMED.get(k, k)) for k in ENTRY_COLUMNS
+                        if not k.startswith("signal_")},
                      "signals": e["signals"]} for e in data.entries],
-        "events": [{k: ev.get(k) for k in EVENT_COLUMNS} for ev in data.events],
+        "events": [{k: ev.get(RENAMED.get(k, k)) for k in EVENT_COLUMNS}
+                   for ev in data.events],
     }
 
 

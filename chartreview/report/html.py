@@ -153,6 +153,7 @@ class _Builder:
              + (f" by {esc(e['analyst'])}, {esc(when(e['reviewed_at']))}"
                 if e["analyst"] else "")),
             ("Confidence", esc(e["confidence"]) + " of 4" if e["confidence"] else "—"),
+            ("Campaign", campaign_text(e) or "—"),
             ("Tags", esc(", ".join(e["tags"])) or "—"),
             ("Events", esc(", ".join(f"#{i}" for i in e["event_ids"])) or "—"),
         ]
@@ -163,7 +164,9 @@ class _Builder:
         runs = self.data.trajectories.get(e["entry_id"], [])
         series = [Series(chart, pts, main=eid == e["entry_id"]) for chart, eid, pts in runs]
         series.sort(key=lambda s: not s.main)
-        out.append(self.plot(trajectory_svg(series[:7], width=PLOT_W, height=PLOT_H),
+        campaign = (e.get("range_from"), e.get("range_to"))
+        out.append(self.plot(trajectory_svg(series[:7], width=PLOT_W, height=PLOT_H,
+                                            campaign=campaign if any(campaign) else None),
                              PLOT_W, PLOT_H))
         if e["signals"]:
             sig = "".join(
@@ -191,6 +194,13 @@ class _Builder:
             change = esc(ev["verdict"]) if ev["kind"] == "verdict" else esc(ev["kind"])
             if ev["undoes"]:
                 change = f"undo of #{int(ev['undoes'])}"
+            elif ev["kind"] == "watch":
+                change = "watch on" if ev.get("watch") else "watch off"
+            if ev["kind"] in ("verdict", "range") and (ev.get("range_from")
+                                                       or ev.get("range_to")):
+                change += "<br>campaign " + esc(campaign_text(ev))
+            elif ev["kind"] == "range":
+                change += "<br>campaign cleared"
             extra = [esc(", ".join(ev["tags"]))] if ev["tags"] else []
             if ev["confidence"]:
                 extra.append(f"confidence {esc(ev['confidence'])}")
@@ -211,6 +221,14 @@ class _Builder:
                 '<th width="15%">time, analyst</th><th width="24%">entry</th>'
                 '<th width="14%">change</th><th width="41%">note</th></tr></thead>'
                 f"<tbody>{body}</tbody></table>")
+
+
+def campaign_text(row: dict[str, Any]) -> str:
+    """``2025-07-19 to 2025-08-02`` (an open end as ``…``); empty without a range."""
+    start, end = row.get("range_from"), row.get("range_to")
+    if not start and not end:
+        return ""
+    return f"{start or '…'} to {end or '…'}"
 
 
 def _setting(v: Any) -> str:

@@ -102,6 +102,17 @@ def _int(v: Any, what: str) -> int | None:
     return int(number)
 
 
+def _number(v: Any, what: str) -> float | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, bool):
+        raise ValueError(f"{what} is not a number")
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} {v!r} is not a number") from None
+
+
 def _tags(v: Any) -> tuple[str, ...]:
     if v in (None, ""):
         return ()
@@ -143,8 +154,12 @@ def _clean(row: Any, n: int, *, typed: bool = False) -> dict[str, Any]:
         if missing:
             raise ValueError(f"it lacks {', '.join(missing)}; is this an export of "
                              "verdict events?")
-        for k in ("event_id", "entry_id", "confidence", "undoes"):
+        for k in ("event_id", "entry_id", "confidence", "undoes", "watch"):
             r[k] = _int(r[k], k)
+        if r["watch"] not in (None, 0, 1):
+            raise ValueError(f"watch {r['watch']!r} is neither 0 nor 1")
+        r["from"], r["to"] = audit.check_range(r["from"], r["to"])
+        r["seconds"] = audit.check_seconds(_number(r["seconds"], "seconds"))
         for k in ("chart", "title", "artist", "first_date", "kind", "verdict", "analyst",
                   "note", "at"):
             _text(r, k)
@@ -239,7 +254,8 @@ def _read_xlsx(path: Path) -> list[dict[str, Any]]:
 
 def _key(entry_id: int, ev: dict[str, Any], undoes: int | None) -> EventKey:
     return (entry_id, ev["kind"], ev["verdict"], _tags(ev["tags"]), ev["confidence"],
-            ev["note"], ev["analyst"], ev["at"], undoes)
+            ev["note"], ev["analyst"], ev["at"], undoes, ev.get("from"), ev.get("to"),
+            ev.get("watch"))
 
 
 def merge_events(project: Project, events: list[dict[str, Any]], *,
@@ -263,6 +279,7 @@ def merge_events(project: Project, events: list[dict[str, Any]], *,
     local: dict[int, set[int]] = {}
     for ev in queries.events(project):
         ev["tags"] = _tags(ev["tags"])
+        ev["from"], ev["to"] = ev.pop("range_from"), ev.pop("range_to")
         existing[_key(ev["entry_id"], ev, ev["undoes"])] = ev["event_id"]
         local.setdefault(ev["entry_id"], set()).add(ev["event_id"])
     idmap: dict[int, int] = {}
@@ -285,7 +302,9 @@ def merge_events(project: Project, events: list[dict[str, Any]], *,
             new_id = reviews.append_event(
                 project, e["entry_id"], ev["kind"], analyst=ev["analyst"] or "unknown",
                 verdict=ev["verdict"], tags=list(ev["tags"]) if ev["tags"] else None,
-                confidence=ev["confidence"], note=ev["note"], undoes=undoes, at=ev["at"])
+                confidence=ev["confidence"], note=ev["note"], undoes=undoes, at=ev["at"],
+                range_from=ev["from"], range_to=ev["to"], watch=ev["watch"],
+                seconds=ev["seconds"])
             existing[key] = idmap[ev["event_id"]] = new_id
             added.setdefault(e["entry_id"], []).append((new_id, ev["kind"], undoes))
             report.added += 1

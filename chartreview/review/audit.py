@@ -6,8 +6,10 @@ event's fields with the same functions here, so no path can store what another r
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import UTC, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chartreview.domain import ChangeSet, ChartreviewError, Verdict
@@ -18,7 +20,8 @@ MAX_NOTE = 20_000
 MAX_ANALYST = 100
 MAX_TAG = 60
 MAX_TAGS = 20
-KINDS = ("verdict", "note", "tags", "undo", "clear")
+KINDS = ("verdict", "note", "tags", "undo", "clear", "range", "watch")
+MAX_SECONDS = 24 * 3600.0  # a time spent beyond a day is a clock fault
 FUTURE_SLACK = timedelta(days=1)  # clocks disagree; a year 2999 does not
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -101,6 +104,36 @@ def check_time(at: Any, *, now: datetime | None = None) -> str:
     return at.strip()
 
 
+def check_range(start: Any, end: Any) -> tuple[str | None, str | None]:
+    """A campaign range as two ISO dates (either may be open), first not after last."""
+    out: list[str | None] = []
+    for what, value in (("first week", start), ("last week", end)):
+        if value in (None, ""):
+            out.append(None)
+            continue
+        if not isinstance(value, str):
+            raise ChartreviewError(f"The campaign's {what} must be a date like 2025-07-26.")
+        try:
+            out.append(date.fromisoformat(value.strip()[:10]).isoformat())
+        except ValueError:
+            raise ChartreviewError(f"The campaign's {what} {value!r} is not a date like "
+                                   "2025-07-26.") from None
+    if out[0] and out[1] and out[0] > out[1]:
+        raise ChartreviewError(f"The campaign range ends ({out[1]}) before it starts "
+                               f"({out[0]}).")
+    return out[0], out[1]
+
+
+def check_seconds(seconds: Any) -> float | None:
+    """Time spent on a decision, in seconds (None when not measured)."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not (
+            math.isfinite(seconds) and 0 <= seconds <= MAX_SECONDS):
+        raise ChartreviewError("The time spent must be a number of seconds from 0 to a day.")
+    return round(float(seconds), 3)
+
+
 def check_event(kind: Any, *, analyst: Any, verdict: Any = None, tags: Any = None,
                 confidence: Any = None, note: Any = None) -> dict[str, Any]:
     """Every field of one review event checked as ``label`` checks it; returns them clean.
@@ -125,53 +158,113 @@ def check_event(kind: Any, *, analyst: Any, verdict: Any = None, tags: Any = Non
     return out
 
 
+def _append(project: Project, entry_ids: list[int], kind: str, **fields: Any) -> list[int]:
+    if not entry_ids:
+        raise ChartreviewError("There is nothing to record this on (no entry).")
+    try:
+        return reviews.append_events(project, list(entry_ids), kind, **fields)
+    except KeyError as e:
+        raise ChartreviewError(f"There is no entry {e.args[0]}.") from None
+
+
+def decide(
+    project: Project, entry_ids: list[int], verdict: Verdict | str, *, analyst: str,
+    note: str | None = None, tags: list[str] | None = None, confidence: int | None = None,
+    seconds: float | None = None, campaign: tuple[Any, Any] | None = None,
+    watch: bool | None = None,
+) -> tuple[list[int], ChangeSet]:
+    """One verdict on a case: one event per run (entry), in one transaction and one batch.
+
+    ``seconds`` is the time the analyst spent (from the case shown to the key), recorded
+    on each event; ``campaign`` a (first, last) week range and ``watch`` the watch flag,
+    both kept with the verdict (None leaves them as they are). Everything is committed
+    before this returns.
+    """
+    ev = check_event("verdict", analyst=analyst, verdict=verdict, tags=tags or None,
+                     confidence=confidence, note=note)
+    extra: dict[str, Any] = {"seconds": check_seconds(seconds)}
+    if campaign is not None:
+        extra["range_from"], extra["range_to"] = check_range(*campaign)
+    if watch is not None:
+        extra["watch"] = int(bool(watch))
+    ids = _append(project, entry_ids, "verdict", **ev, **extra)
+    return ids, ChangeSet(verdicts=True, notes=note is not None,
+                          entry_ids=frozenset(entry_ids))
+
+
 def set_verdict(
     project: Project, entry_id: int, verdict: Verdict | str, *, analyst: str,
     note: str | None = None, tags: list[str] | None = None, confidence: int | None = None,
+    seconds: float | None = None,
 ) -> tuple[int, ChangeSet]:
     """Record a verdict (with optional note, tags, confidence 1-4); return its event id.
 
     The event and the entry's current verdict are committed before this returns.
     """
-    ev = check_event("verdict", analyst=analyst, verdict=verdict, tags=tags or None,
-                     confidence=confidence, note=note)
-    try:
-        event_id = reviews.append_event(project, entry_id, "verdict", **ev)
-    except KeyError:
-        raise ChartreviewError(f"There is no entry {entry_id}.") from None
-    return event_id, ChangeSet(verdicts=True, notes=note is not None,
-                               entry_ids=frozenset({entry_id}))
+    ids, changes = decide(project, [entry_id], verdict, analyst=analyst, note=note,
+                          tags=tags, confidence=confidence, seconds=seconds)
+    return ids[0], changes
 
 
-def set_note(project: Project, entry_id: int, note: str, *, analyst: str) -> tuple[int, ChangeSet]:
+def set_range(project: Project, entry_ids: list[int], start: Any, end: Any, *,
+              analyst: str) -> tuple[list[int], ChangeSet]:
+    """Mark (or with two Nones clear) the weeks a campaign ran, on every run of a case."""
+    first, last = check_range(start, end)
+    ev = check_event("range", analyst=analyst)
+    ids = _append(project, entry_ids, "range", analyst=ev["analyst"], range_from=first,
+                  range_to=last)
+    return ids, ChangeSet(verdicts=True, entry_ids=frozenset(entry_ids))
+
+
+def set_watch(project: Project, entry_ids: list[int], on: bool, *,
+              analyst: str) -> tuple[list[int], ChangeSet]:
+    """Watch a case (or stop): a watched case comes back when later data changes it."""
+    ev = check_event("watch", analyst=analyst)
+    ids = _append(project, entry_ids, "watch", analyst=ev["analyst"], watch=int(bool(on)))
+    return ids, ChangeSet(verdicts=True, entry_ids=frozenset(entry_ids))
+
+
+def _ids(entry_id: int | Sequence[int]) -> list[int]:
+    return [entry_id] if isinstance(entry_id, int) else list(entry_id)
+
+
+def set_note(project: Project, entry_id: int | Sequence[int], note: str, *,
+             analyst: str) -> tuple[int, ChangeSet]:
+    """A note on an entry, or on every run of a case (one event each, one undo)."""
+    ids = _ids(entry_id)
     ev = check_event("note", analyst=analyst, note=note)
-    try:
-        event_id = reviews.append_event(project, entry_id, "note", analyst=ev["analyst"],
-                                        note=ev["note"])
-    except KeyError:
-        raise ChartreviewError(f"There is no entry {entry_id}.") from None
-    return event_id, ChangeSet(notes=True, entry_ids=frozenset({entry_id}))
+    events = _append(project, ids, "note", analyst=ev["analyst"], note=ev["note"],
+                     batch=len(ids) > 1)
+    return events[0], ChangeSet(notes=True, entry_ids=frozenset(ids))
 
 
-def set_tags(project: Project, entry_id: int, tags: list[str], *, analyst: str,
-             confidence: int | None = None) -> tuple[int, ChangeSet]:
+def set_tags(project: Project, entry_id: int | Sequence[int], tags: list[str], *,
+             analyst: str, confidence: int | None = None) -> tuple[int, ChangeSet]:
+    """Tags (and confidence) on an entry, or on every run of a case."""
+    ids = _ids(entry_id)
     ev = check_event("tags", analyst=analyst, tags=list(tags), confidence=confidence)
-    try:
-        event_id = reviews.append_event(project, entry_id, "tags", analyst=ev["analyst"],
-                                        tags=ev["tags"], confidence=ev["confidence"])
-    except KeyError:
-        raise ChartreviewError(f"There is no entry {entry_id}.") from None
-    return event_id, ChangeSet(verdicts=True, entry_ids=frozenset({entry_id}))
+    events = _append(project, ids, "tags", analyst=ev["analyst"], tags=ev["tags"],
+                     confidence=ev["confidence"], batch=len(ids) > 1)
+    return events[0], ChangeSet(verdicts=True, entry_ids=frozenset(ids))
 
 
 def undo(project: Project, event_id: int, *, analyst: str) -> tuple[int, ChangeSet]:
-    """Reverse one event by appending an ``undo`` event (undoing an undo redoes)."""
+    """Reverse one decision by appending ``undo`` events (undoing an undo redoes).
+
+    The events decided together with ``event_id`` (a verdict on every run of a case) are
+    reversed together, as one batch; returns the first undo event's id.
+    """
     ev = reviews.event(project, event_id)
     if ev is None:
         raise ChartreviewError(f"There is no review event {event_id}.")
-    new_id = reviews.append_event(project, ev["entry_id"], "undo", analyst=check_analyst(analyst),
-                                  undoes=event_id)
-    return new_id, ChangeSet(verdicts=True, notes=True, entry_ids=frozenset({ev["entry_id"]}))
+    who = check_analyst(analyst)
+    batch = reviews.batch_of(project, event_id)
+    events = [e for e in (reviews.event(project, i) for i in batch) if e is not None]
+    ids = reviews.append_events(project, [e["entry_id"] for e in events], "undo",
+                                analyst=who, undoes=[e["id"] for e in events],
+                                batch=len(events) > 1)
+    return ids[0], ChangeSet(verdicts=True, notes=True,
+                             entry_ids=frozenset(e["entry_id"] for e in events))
 
 
 def undo_last(project: Project, *, analyst: str) -> tuple[int, ChangeSet] | None:

@@ -253,4 +253,39 @@ def m0004_track_identity(db: Database) -> None:
         db["entry_stats"].add_column(col, float)
 
 
+@migrations()
+def m0007_review_loop(db: Database) -> None:
+    # The review loop (issue 13). review_events stays append-only; each event may now say
+    # how long the analyst looked (seconds, from the case shown to the key), which other
+    # events it was decided with (batch: one verdict on a case is one event per run, undone
+    # together), the campaign range it marks (range_from/range_to, ISO dates), whether the
+    # case is watched, and for a watched case what the entry looked like then (baseline,
+    # JSON: weeks, last date, score, signals fired), so a later import can bring it back
+    # with what changed. verdicts holds the current range, watch and baseline, written in
+    # the same transaction as the event, as before.
+    for col, kind in (("seconds", float), ("batch", int), ("range_from", str),
+                      ("range_to", str), ("watch", int), ("baseline", str)):
+        db["review_events"].add_column(col, kind)
+    for col, kind in (("range_from", str), ("range_to", str), ("watch", int),
+                      ("baseline", str)):
+        db["verdicts"].add_column(col, kind)
+    db.execute("CREATE INDEX idx_review_events_batch ON review_events(batch) "
+               "WHERE batch IS NOT NULL")
+    db.execute("CREATE INDEX idx_verdicts_watch ON verdicts(entry_id) WHERE watch = 1")
+    # Queues an analyst saved: a filter (JSON of review.queue.QueueDef) under a name
+    db["saved_queues"].create(
+        {"id": int, "name": str, "definition": str, "created_at": str},
+        pk="id", not_null={"name", "definition", "created_at"},
+    )
+    db["saved_queues"].create_index(["name"], unique=True)
+    # What a source says about a track beyond title and artist (label, distributor), for
+    # "more like this: same label"; filled by imports whose files carry such a column
+    db["track_facts"].create(
+        {"track_id": int, "name": str, "value": str},
+        pk=("track_id", "name", "value"),
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+    db["track_facts"].create_index(["name", "value"])
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -251,6 +251,12 @@ class ImportWriter:
                 self.created_entries.update(new.values())
         return {t: known[t] for t in track_ids}
 
+    def add_track_facts(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Remember what a source said about tracks: (track id, "label", "XYZ Records")."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO track_facts (track_id, name, value) VALUES (?, ?, ?)",
+            rows)
+
     # --- positions -----------------------------------------------------------------------
     def existing_positions(
         self, chart_id: int, dates: Iterable[str]

@@ -83,6 +83,7 @@ class EntryTableModel(QAbstractTableModel):
     """Rows are entries of the current filter, in the current SQL order."""
 
     requeried = Signal()  # the id list changed (filter or sort)
+    sort_requested = Signal(str, bool)  # cases: a header clicked (sort key, descending)
 
     def __init__(self, project: Project | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -93,6 +94,10 @@ class EntryTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._pages: dict[int, list[dict[str, Any] | None]] = {}
+        # Cases (issue 13): the review queue's own order, one row per case (its strongest
+        # run), instead of the SQL order of every run; extra says how many runs each has
+        self._fixed: list[int] | None = None
+        self._extra: dict[int, dict[str, Any]] = {}
         if project is not None:
             self.requery()
 
@@ -115,11 +120,24 @@ class EntryTableModel(QAbstractTableModel):
         self.sort_key, self.descending = key, descending
         self.requery()
 
+    def set_fixed(self, ids: list[int] | None,
+                  extra: dict[int, dict[str, Any]] | None = None) -> None:
+        """Show these entries in this order (cases), or with None the filter's runs."""
+        self._fixed = None if ids is None else list(ids)
+        self._extra = extra or {}
+        self.requery()
+
+    @property
+    def fixed(self) -> bool:
+        return self._fixed is not None
+
     def requery(self) -> None:
         """Fetch the ordered ids again (after a filter, sort or data change)."""
         self.beginResetModel()
         if self.project is None:
             self._ids = []
+        elif self._fixed is not None:
+            self._ids = list(self._fixed)
         else:
             self._ids = queries.entry_ids(self.project, self.filter, sort=self.sort_key,
                                           descending=self.descending)
@@ -201,12 +219,17 @@ class EntryTableModel(QAbstractTableModel):
                 return VERDICT_TEXT.get(value, str(value))
             if col.key == "top_signal":
                 return signal_label(value)
+            runs = self._extra.get(row["entry_id"], {}).get("runs", 1)
+            if col.key == "chart" and runs > 1:
+                return f"{visible(str(value))} +{runs - 1}"
             return visible(str(value))  # a title's ESC shows as ␛, never acts
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.key in ("score", "top_signal") and row.get("reason"):
                 return visible(str(row["reason"]))
             if col.key == "verdict" and row.get("note"):
                 return visible(str(row["note"]), keep_newlines=True)
+            if col.key == "chart":  # the whole text, as the cell shows it (cases: +N)
+                return self.data(index, Qt.ItemDataRole.DisplayRole)
             return None if value is None else visible(str(value))
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -226,5 +249,11 @@ class EntryTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if 0 <= column < len(COLUMNS) and self._fixed is not None:
+            # cases: the queue takes the order (and walks it), then fills the rows again
+            self.sort_key = COLUMNS[column].sort
+            self.descending = order == Qt.SortOrder.DescendingOrder
+            self.sort_requested.emit(self.sort_key, self.descending)
+            return
         if 0 <= column < len(COLUMNS):
             self.set_sort(COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder)

@@ -40,6 +40,12 @@ UNSAVED = "● Unsaved — Ctrl+Enter saves"
 HOVER_HINT = "Point at the plot: a week's rank, movement, volume and signals."
 
 
+def _weeks(ev: dict[str, Any]) -> str:
+    """A campaign range as ``2025-07-19 to 2025-08-02`` (an open end as …), or ""."""
+    start, end = ev.get("range_from"), ev.get("range_to")
+    return f"{start or '…'} to {end or '…'}" if start or end else ""
+
+
 def _table(headers: list[str]) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
@@ -187,7 +193,10 @@ class DetailView(QWidget):
                    others: list[dict[str, Any]], signals: list[dict[str, Any]],
                    events: list[dict[str, Any]], cohort: Any = None) -> None:
         self.entry = entry
-        self.plot.show_entry(entry, positions, others, signals, cohort)
+        # the plot marks and reads out the shown run's own signals; a case's other runs'
+        # (rows marked other_run) are listed in the table only
+        self.plot.show_entry(entry, positions, others,
+                             [s for s in signals if not s.get("other_run")], cohort)
         self._show_header(entry)
         self._show_signals(signals)
         self._show_history(events)
@@ -251,7 +260,8 @@ class DetailView(QWidget):
             parts.append(f"AI act {e['ai']:.0f}")
         verdict = VERDICT_TEXT.get(e.get("verdict") or "", "unreviewed")
         if e.get("analyst"):
-            by = " by " if e.get("verdict") else " (note by "
+            marked = e.get("range_from") or e.get("range_to") or e.get("watch")
+            by = " by " if e.get("verdict") else " (marked by " if marked else " (note by "
             verdict += f"{by}{e['analyst']}" + ("" if e.get("verdict") else ")")
         # dataset and analyst text shown with its controls as visible marks (␛, [U+202E])
         self.header.setText(visible(f"{e['title']} — {e['artist']}"))
@@ -302,10 +312,17 @@ class DetailView(QWidget):
                     what += f", confidence {ev['confidence']}"
             elif kind == "undo":
                 what = f"undo of #{ev.get('undoes')}"
+            elif kind == "watch":
+                what = "watch on" if ev.get("watch") else "watch off"
+            elif kind == "range":
+                what = "campaign " + (_weeks(ev) or "cleared")
             else:
                 what = kind
+            if kind == "verdict" and _weeks(ev):
+                what += f" – campaign {_weeks(ev)}"
+            runs = f"({ev['runs']} runs) " if ev.get("runs", 1) > 1 else ""  # a case's
             cells = [str(ev.get("at") or "").replace("T", " ")[:16], ev.get("analyst") or "",
-                     f"#{ev['event_id']} {what}"]
+                     f"#{ev['event_id']} {runs}{what}"]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(visible(text))
                 item.setToolTip(visible(text))
