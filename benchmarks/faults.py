@@ -1,13 +1,16 @@
 """Repeat the destructive faults many times and print what was lost (the goal: nothing).
 
 Run by hand: ``.venv/bin/python benchmarks/faults.py [--trials 20]``. Each trial is a real
-process killed with SIGKILL at a random moment, or a real file damaged; the tests in
-tests/trust/ run one of each in CI.
+process killed with SIGKILL at a random moment, a real file damaged, or a second writer
+or a backup started while an import runs; the tests in tests/trust/ run one of each in
+CI. Then hostile workbooks (tests/trust/bombs.py) are imported by the CLI in a process of
+their own, with its peak memory and time printed (``--no-bombs`` to skip them).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import random
@@ -19,10 +22,12 @@ import textwrap
 import time
 from pathlib import Path
 
-from chartreview.domain import ProjectError
+from chartreview.domain import ChartreviewError, ProjectError
 from chartreview.ingest import ImportOptions, import_file
 from chartreview.review import audit
+from chartreview.scoring.run import score_project
 from chartreview.store import open_project, queries
+from chartreview.store.backup import backup
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -136,10 +141,118 @@ def damage(tmp: Path, rng: random.Random) -> tuple[bool, str]:
     return db.read_bytes() == before, f"{kind}: {outcome}"
 
 
+def _import_running(db: Path, tmp: Path) -> subprocess.Popen[str]:
+    proc = spawn("""
+        import sys
+        from chartreview.store import open_project
+        from chartreview.ingest import import_file, ImportOptions
+        p = open_project(sys.argv[1]); print("go", flush=True)
+        import_file(p, sys.argv[2], ImportOptions(chart="Hot 100", chunk_rows=500))
+        print("done", flush=True)
+    """, str(db), str(tmp / "big.csv"))
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    return proc
+
+
+def _fresh(tmp: Path, rng: random.Random, tag: str) -> Path:
+    db = tmp / f"{tag}{rng.random()}.sqlite"
+    with open_project(db, create=True) as p:
+        import_file(p, SHARED / "billboard/hot100_recent.json")
+        audit.set_verdict(p, 1, "human", analyst="a", note="keep")
+        score_project(p)
+    return db
+
+
+def score_during_import(tmp: Path, rng: random.Random) -> tuple[bool, str]:
+    """``score`` from a second connection while an import writes: it scores what was
+    committed or says the project is busy; afterwards nothing is lost or half-written."""
+    db = _fresh(tmp, rng, "scr")
+    proc = _import_running(db, tmp)
+    time.sleep(rng.uniform(0.0, IMPORT_SECONDS))
+    try:
+        with open_project(db) as p:
+            score_project(p, force=True)
+        outcome = "scored"
+    except ChartreviewError as e:
+        outcome = "busy" if "busy" in str(e) else f"refused: {str(e)[:40]}"
+    proc.communicate()
+    with open_project(db) as p:
+        ok = p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        imports = p.conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0]
+        positions = p.conn.execute("SELECT COUNT(*) FROM positions").fetchone()[0]
+        ok &= imports == 2 and positions == 40_100  # the import committed, whole
+        ok &= queries.entry(p, 1)["note"] == "keep"
+        orphans = p.conn.execute("SELECT COUNT(*) FROM scores WHERE entry_id NOT IN "
+                                 "(SELECT id FROM entries)").fetchone()[0]
+        ok &= orphans == 0
+        report = score_project(p)  # and the next run completes the scores
+        ok &= report.entries == p.conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    return ok, outcome
+
+
+def backup_during_import(tmp: Path, rng: random.Random) -> tuple[bool, str]:
+    """A backup taken while an import writes holds the import whole or not at all."""
+    db = _fresh(tmp, rng, "bak")
+    proc = _import_running(db, tmp)
+    time.sleep(rng.uniform(0.0, IMPORT_SECONDS))
+    with open_project(db) as p:
+        made = backup(p)
+    proc.communicate()
+    with open_project(made, readonly=True) as b:
+        ok = b.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        positions = b.conn.execute("SELECT COUNT(*) FROM positions").fetchone()[0]
+        ok &= positions in (100, 40_100)
+        ok &= queries.entry(b, 1)["note"] == "keep"
+    return ok, "before the import" if positions == 100 else "with the import"
+
+
+def bombs(tmp: Path) -> None:
+    """Each hostile workbook imported by the CLI in its own process: outcome, peak RSS."""
+    sys.path.insert(0, str(ROOT))
+    from tests.trust import bombs as make
+
+    files = [("zip bomb: 1.3 MB, sheet expands to 1.34 GB", make.zip_bomb),
+             ("row bomb: 1.3 MB, 2M identical rows (334 MB)", make.row_bomb),
+             ("1,048,577 distinct rows (21 MB, 11:1), sheet states its size",
+              functools.partial(make.tall_workbook, rows=1_048_577, dimension=True)),
+             ("the same without the size: read until the row limit",
+              functools.partial(make.tall_workbook, rows=1_048_577))]
+    print(f"\n{'workbook':<62} {'seconds':>8} {'peak MiB':>9}  outcome")
+    for n, (label, build) in enumerate(files):
+        path = tmp / f"workbook{n}.xlsx"
+        build(path)
+        db = tmp / f"workbook{n}.sqlite"
+        # The child reports its own high-water mark: a fork's rusage would count the
+        # parent's memory it started from
+        code = ("import sys, atexit\n"
+                "def hwm():\n"
+                "    for line in open('/proc/self/status'):\n"
+                "        if line.startswith('VmHWM'):\n"
+                "            print('PEAK', int(line.split()[1]) // 1024, file=sys.stderr)\n"
+                "atexit.register(hwm)\n"
+                "from chartreview.cli import main\n"
+                "sys.argv = ['chartreview'] + sys.argv[1:]\n"
+                "main()\n")
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", code, "import", str(path), "--db", str(db),
+             "--chart", "Bomb", "--map", "rank=Pos", "--map", "title=Song",
+             "--map", "artist=Performer", "--map", "date=Week"],
+            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        seconds = time.perf_counter() - started
+        lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+        peak = next((int(x.split()[1]) for x in lines if x.startswith("PEAK ")), -1)
+        said = ([x for x in lines if not x.startswith("PEAK ")] or [""])[-1]
+        print(f"{label:<62} {seconds:>8.1f} {peak:>9}  exit {proc.returncode}: "
+              f"{said[:110]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=20)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-bombs", action="store_true", help="Skip the XLSX bombs.")
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as t:
@@ -153,7 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'fault':<44} {'tries':>5} {'lost nothing':>13}  outcomes")
         for name, fn in (("SIGKILL during a 40,000-row import", kill_during_import),
                          ("SIGKILL right after a verdict shown saved", kill_after_saved),
-                         ("project file truncated / garbage / header", damage)):
+                         ("project file truncated / garbage / header", damage),
+                         ("score while a 40,000-row import runs", score_during_import),
+                         ("backup while a 40,000-row import runs", backup_during_import)):
             results = [fn(tmp, rng) for _ in range(args.trials)]
             good = sum(ok for ok, _ in results)
             kinds: dict[str, int] = {}
@@ -165,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             bad = [w for ok, w in results if not ok]
             for w in bad[:3]:
                 print(f"    LOST: {w}")
+        if not args.no_bombs:
+            bombs(tmp)
     return 0
 
 

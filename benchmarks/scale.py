@@ -42,9 +42,9 @@ w.close()
 SELECTIONS = 60
 
 
-def select_times(app: Any, w: Any, ids: list[int]) -> list[float]:
-    """Seconds from making each entry the table's current row (as J/K or a click does)
-    until the plot and signals have been painted with it, sorted.
+def paint_times(app: Any, w: Any, steps: list[Any]) -> list[float]:
+    """Seconds from each step (a callable that changes what the plot shows) until the
+    plot has been painted with it, sorted.
 
     Qt paints on a later turn of the event loop, and not necessarily on the first
     ``processEvents`` on every platform, so the loop runs until the plot's viewport
@@ -64,18 +64,47 @@ def select_times(app: Any, w: Any, ids: list[int]) -> list[float]:
     watch = PaintWatch()
     w.detail.plot.viewport().installEventFilter(watch)
     times = []
-    for eid in ids:
-        if w.current_id() == eid:
-            continue  # already shown: selecting it again paints nothing
+    for step in steps:
         watch.painted = False
         t = time.perf_counter()
-        w.select(eid)
+        step()
         while not watch.painted and time.perf_counter() - t < 1:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
         app.processEvents()
         times.append(time.perf_counter() - t)
     w.detail.plot.viewport().removeEventFilter(watch)
     return sorted(times)
+
+
+def select_times(app: Any, w: Any, ids: list[int]) -> list[float]:
+    """Making each entry the table's current row, as J/K or a click does (one row per
+    run); an entry already shown is skipped (selecting it again paints nothing)."""
+    return paint_times(app, w, [lambda e=e: w.select(e) for e in ids
+                                if e != w.current_id()])
+
+
+def case_times(app: Any, w: Any, n: int) -> list[float]:
+    """J: the next case of the queue, every run of it plotted, signals, history."""
+    return paint_times(app, w, [w.next_entry] * n)
+
+
+def more_like_this(p: Any) -> None:
+    """M on a case: the nearest cases by signals and rank path (first: builds the vectors
+    of every case from the packed positions; then as the window asks again)."""
+    from chartreview.review import similar
+    from chartreview.store import cases as store_cases
+
+    rows = store_cases.cases(p)
+    t = time.perf_counter()
+    found = similar.more_like_this(p, rows[0])
+    line(f"more like this, first ({len(rows):,} cases, {len(found)} found)",
+         time.perf_counter() - t, "< 1 s")
+    times = []
+    for case in rows[1:40:4]:
+        t = time.perf_counter()
+        similar.neighbours(p, case)
+        times.append(time.perf_counter() - t)
+    line("  (then: all three neighbourhoods, median of 10)", statistics.median(times), "< 1 s")
 
 
 def line(what: str, took: float, goal: str) -> None:
@@ -115,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             line(f"re-score after one new day ({r2.changed:,} of {r2.entries:,} rewritten)",
                  time.perf_counter() - t, "touch only what changed")
             entries = queries.summary(p)["entries"]
+            more_like_this(p)
         from chartreview import config
         from chartreview.qt.app import application
         from chartreview.qt.main_window import MainWindow
@@ -125,8 +155,14 @@ def main(argv: list[str] | None = None) -> int:
         w.show()
         w.open_path(db)
         app.processEvents()
-        line(f"open the project, table shown ({entries:,} entries)", time.perf_counter() - t,
-             "< 500 ms")
+        line(f"open the project, table shown ({entries:,} entries, one row per case)",
+             time.perf_counter() - t, "< 500 ms")
+        times = case_times(app, w, SELECTIONS)
+        line(f"switch case with J: every run plotted, signals, history, painted "
+             f"(median of {len(times)})", statistics.median(times), "< 50 ms")
+        line("  (same, 90th percentile)", times[int(0.9 * len(times)) - 1], "-")
+        w.loop.toggle_runs()  # one row per run, as before cases: the table sorts
+        app.processEvents()
         for key in ("score", "title", "artist", "weeks", "debut"):
             t = time.perf_counter()
             w.model.set_sort(key, True)
@@ -134,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             app.processEvents()
             line(f"sort by {key} and paint", time.perf_counter() - t, "< 300 ms")
         times = select_times(app, w, w.model.ids[:SELECTIONS])
-        line(f"select an entry: plot and signals painted (median of {len(times)})",
+        line(f"select a run (R): plot and signals painted (median of {len(times)})",
              statistics.median(times), "< 50 ms")
         line("  (same, 90th percentile)", times[int(0.9 * len(times)) - 1], "-")
         t = time.perf_counter()

@@ -57,7 +57,7 @@ WATCHER = textwrap.dedent("""
     from chartreview import config
     from chartreview.qt.app import application
     from chartreview.qt.main_window import MainWindow
-    from chartreview.store.team.keys import natural_keys
+    from chartreview.store.keys import natural_keys
     app = application()
     settings = config.Settings(analyst="watcher")
     w = MainWindow(settings)
@@ -142,7 +142,7 @@ def live_latency(cluster: PgCluster, tmp: Path, tpl: Path, samples: int) -> list
     from chartreview import config
     from chartreview.qt.app import application
     from chartreview.qt.main_window import MainWindow
-    from chartreview.store.team.keys import natural_keys
+    from chartreview.store.keys import natural_keys
 
     paths = {}
     for who in ("live_a", "live_b"):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from chartreview import __version__, config, paths
-from chartreview.domain import METRICS, ChartreviewError, Progress, plural
+from chartreview.domain import METRICS, ChartreviewError, Progress, plural, visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,22 +36,41 @@ def db_option(f: F) -> F:
 
 
 def friendly(f: F) -> F:
-    """Turn expected errors into one line on stderr and exit code 1."""
+    """Turn every failure into one line on stderr and a non-zero exit; no traceback.
+
+    Expected errors are a sentence the user can act on. Anything else is a fault of
+    ours: its traceback goes to the log file and the line says where (exit 1 for both);
+    ``chartreview --debug COMMAND`` shows the traceback instead.
+    """
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
         except ChartreviewError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible(str(e))}", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as e:  # damage found while reading a large project
-            click.echo(f"Error: the project is damaged ({e}); nothing was changed. Restore it "
-                       "from a backup with 'chartreview restore'.", err=True)
+            click.echo(f"Error: the project is damaged ({visible(str(e))}); nothing was "
+                       "changed. Restore it from a backup with 'chartreview restore'.", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; nothing was changed by the unfinished step.", err=True)
             sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as e:
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None and ctx.find_root().params.get("debug"):
+                raise
+            from chartreview.logfile import log_exception, one_line
+
+            where = log_exception(e, context=" ".join(sys.argv[1:2]))
+            click.echo(f"Error: chartreview failed unexpectedly ({one_line(e)}). Nothing was "
+                       "changed by the unfinished step."
+                       + (f" The details are in {where}; please send them to us."
+                          if where else ""), err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -116,8 +134,10 @@ class Commands(click.Group):
 @click.version_option(__version__, prog_name="chartreview")
 @db_option
 @click.option("--self-test", is_flag=True, help="Check the installation offscreen and exit.")
+@click.option("--debug", is_flag=True,
+              help="Show the full traceback of an unexpected error (it also goes to the log).")
 @click.pass_context
-def cli(ctx: click.Context, db_path: Path | None, self_test: bool) -> None:
+def cli(ctx: click.Context, db_path: Path | None, self_test: bool, debug: bool) -> None:
     """Review music charts for bought, botted and machine-made entries.
 
     Without a command, opens the review window on the last project (or the demo).
@@ -167,11 +187,23 @@ def parse_mapping(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping for other layouts (rank, title, artist, date, ...).")
 @click.option("--encoding", help="Text encoding when detection is wrong, e.g. cp1252.")
+@click.option("--strict", is_flag=True,
+              help="Refuse a whole file when any of its rows is rejected.")
+@click.option("--merge", is_flag=True,
+              help="Add to the project's chart of the same name even when the file looks "
+                   "unrelated to it (no track in common); without it such a file is refused.")
 @friendly
 def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
                chart: str | None, region: str | None, date: str | None, metric: str | None,
-               frequency: str | None, maps: tuple[str, ...], encoding: str | None) -> None:
-    """Import chart files (each one all-or-nothing; re-importing changes nothing)."""
+               frequency: str | None, maps: tuple[str, ...], encoding: str | None,
+               strict: bool, merge: bool) -> None:
+    """Import chart files.
+
+    A file's accepted rows are stored in one transaction; every rejected row is reported
+    with its line and reason (with --strict one refuses the file). Re-importing a file
+    changes nothing. A file sharing no song with the project's chart of the same name is
+    refused unless --merge (or give another --chart).
+    """
     from chartreview.ingest import ImportOptions, import_file
     from chartreview.ingest.source import open_source
 
@@ -183,7 +215,7 @@ def import_cmd(files: tuple[Path, ...], db_path: Path | None, fmt: str | None,
         for path in files:
             opts = ImportOptions(format=fmt, chart=chart, region=region, date=date,
                                  metric=metric, frequency=frequency, mapping=dict(mapping),
-                                 encoding=encoding)
+                                 encoding=encoding, strict=strict, merge=merge)
             bar = _Bar(f"Importing {path.name}")
             try:
                 signature = None
@@ -241,12 +273,7 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
 
     project = open_db(db_path)
     with project:
-        chart_ids = []
-        if chart_text:
-            chart_ids = [c["id"] for c in queries.charts(project)
-                         if chart_text.lower() in c["label"].lower()]
-            if not chart_ids:
-                raise ChartreviewError(f"No chart matches {chart_text!r}.")
+        chart_ids = queries.charts_matching(project, chart_text or "")
         flt = queries.EntryFilter(text=search, chart_ids=chart_ids, verdict=verdict or "",
                                   min_score=min_score)
         try:
@@ -257,7 +284,9 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
             raise ChartreviewError(str(e)) from e
     rows = [{k: r.get(k) for k in ENTRY_FIELDS} for r in rows]
     if out_format == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text(rows, indent=2))
     elif out_format == "csv":
         import csv
 
@@ -265,9 +294,20 @@ def entries(db_path: Path | None, sort: str, ascending: bool | None, limit: int 
 
         w = csv.DictWriter(sys.stdout, fieldnames=ENTRY_FIELDS)
         w.writeheader()
-        w.writerows({k: escape_cell(v) for k, v in r.items()} for r in rows)
+        # A terminal runs escapes: controls shown, as in the table (redirect to a file
+        # and 'chartreview export --format csv' keeps the values exact)
+        w.writerows({k: escape_cell(_shown(v)) for k, v in r.items()} for r in rows)
     else:
         _print_table(rows)
+
+
+def _shown(value: Any) -> Any:
+    """A value for the terminal: control and text-direction characters made visible."""
+    return visible(value) if isinstance(value, str) else value
+
+
+def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _shown(v) for k, v in row.items()}
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
@@ -280,7 +320,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         cells = []
         for key, _, width in cols:
             v = r.get(key)
-            text = _fmt_score(v) if key == "score" else ("" if v is None else str(v))
+            text = _fmt_score(v) if key == "score" else ("" if v is None else visible(str(v)))
             if key == "reason":  # the last column: the whole sentence, never cut
                 cells.append(text)
                 continue
@@ -290,8 +330,11 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
         click.echo("(no entries)")
 
 
+ENTRY_ID = click.IntRange(1, 2**63 - 1)  # SQLite's integers: a larger id names no entry
+
+
 @cli.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @db_option
 @friendly
 def show(entry_id: int, db_path: Path | None) -> None:
@@ -304,8 +347,15 @@ def show(entry_id: int, db_path: Path | None) -> None:
         if e is None:
             raise ChartreviewError(f"There is no entry {entry_id} in {project.path.name}.")
         pos = queries.positions(project, entry_id)
-        sig = queries.signals(project, entry_id)
-        evs = queries.events(project, entry_id)
+        sig = [_shown_row(s) for s in queries.signals(project, entry_id)]
+        evs = [_shown_row(ev) for ev in queries.events(project, entry_id)]
+        from chartreview.store import cases as store_cases
+
+        case = store_cases.case_of(project, entry_id)
+        runs = [_shown_row(r) for r in store_cases.case_entries(
+            project, [entry_id, *(x for x in (case.entry_ids if case else ())
+                                  if x != entry_id)])]
+    e = _shown_row(e)
     click.echo(f"Entry {entry_id}: {e['title']} - {e['artist']}")
     click.echo(f"  chart: {e['chart']}  metric: {e['metric']}")
     click.echo(f"  debut {e['first_date']} at No. {e['debut_rank']}, peak No. {e['peak']}, "
@@ -316,6 +366,13 @@ def show(entry_id: int, db_path: Path | None) -> None:
     click.echo(f"  verdict: {e['verdict'] or 'unreviewed'}"
                + (f" by {e['analyst']}" if e["analyst"] else "")
                + (f" - {e['note']}" if e["note"] else ""))
+    if e["range_from"] or e["range_to"] or e["watch"]:
+        click.echo("  " + " · ".join(
+            ([f"campaign {e['range_from'] or '…'} to {e['range_to'] or '…'}"]
+             if e["range_from"] or e["range_to"] else []) + (["watched"] if e["watch"] else [])))
+    if len(runs) > 1:
+        click.echo(f"  case: the same song on {plural(len(runs) - 1, 'other chart')}: "
+                   + ", ".join(f"{r['chart']} (entry {r['entry_id']})" for r in runs[1:]))
     if sig:
         click.echo("\nSignals:")
         for s in sig:
@@ -353,7 +410,7 @@ def analyst_name(given: str | None) -> str:
 
 
 @cli.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @db_option
 @click.option("--verdict", type=click.Choice(["suspicious", "ai", "human"]))
 @click.option("--note", help="A note on the entry (kept with the verdict).")
@@ -361,35 +418,231 @@ def analyst_name(given: str | None) -> str:
 @click.option("--confidence", type=click.IntRange(1, 4), help="1 (a hunch) to 4 (certain).")
 @click.option("--analyst", help="Who decides (default: the saved analyst name, else login).")
 @click.option("--undo", "undo_last", is_flag=True, help="Undo your latest change instead.")
+@click.option("--case", "whole_case", is_flag=True,
+              help="Apply to every run of the song (its case), not this run alone.")
+@click.option("--from", "range_from", metavar="DATE", help="First week of the campaign.")
+@click.option("--to", "range_to", metavar="DATE", help="Last week of the campaign.")
+@click.option("--watch/--no-watch", default=None,
+              help="Bring the case back when later data changes it.")
 @friendly
 def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | None,
           tags: tuple[str, ...], confidence: int | None, analyst: str | None,
-          undo_last: bool) -> None:
-    """Record a verdict (suspicious, ai, human) with a note, tags and confidence."""
+          undo_last: bool, whole_case: bool, range_from: str | None, range_to: str | None,
+          watch: bool | None) -> None:
+    """Record a verdict (suspicious, ai, human) with a note, tags and confidence.
+
+    --case applies it to every run of the song (one undo); --from/--to mark the weeks a
+    campaign ran, --watch brings the case back when new weeks change it.
+    """
     from chartreview.review import audit
+    from chartreview.store import cases as store_cases
     from chartreview.store import queries
     from chartreview.store.reviews import team_user
 
     project = open_db(db_path)
+    campaign = (range_from, range_to) if range_from or range_to else None
     with project:
         # In a team, verdicts are recorded (and shared) under the team login
-        who = analyst or team_user(project) or analyst_name(None)
+        who = analyst or team_user(project.conn) or analyst_name(None)
+        runs = [entry_id]
+        if whole_case:
+            case = store_cases.case_of(project, entry_id)
+            if case is None:
+                raise ChartreviewError(f"There is no entry {entry_id}.")
+            runs = list(case.entry_ids)
         if undo_last:
             if audit.undo_last(project, analyst=who) is None:
                 raise ChartreviewError(f"{who} has nothing left to undo.")
         elif verdict:
-            audit.set_verdict(project, entry_id, verdict, analyst=who, note=note,
-                              tags=list(tags) or None, confidence=confidence)
+            audit.decide(project, runs, verdict, analyst=who, note=note,
+                         tags=list(tags) or None, confidence=confidence, campaign=campaign,
+                         watch=watch)
+        elif campaign is not None or watch is not None:
+            if campaign is not None:
+                audit.set_range(project, runs, *campaign, analyst=who)
+            if watch is not None:
+                audit.set_watch(project, runs, watch, analyst=who)
         elif note is not None:
             audit.set_note(project, entry_id, note, analyst=who)
         elif tags:
             audit.set_tags(project, entry_id, list(tags), analyst=who, confidence=confidence)
         else:
-            raise ChartreviewError("Give --verdict, --note, --tag or --undo.")
+            raise ChartreviewError("Give --verdict, --note, --tag, --from/--to, --watch or "
+                                   "--undo.")
         e = queries.entry(project, entry_id)
     assert e is not None
-    click.echo(f"Entry {entry_id} ({e['title']} - {e['artist']}): "
-               f"{e['verdict'] or 'unreviewed'} by {who}, saved.")
+    runs_text = f" and {plural(len(runs) - 1, 'other run')}" if len(runs) > 1 else ""
+    extra = ""
+    if e.get("range_from") or e.get("range_to"):
+        extra += f", campaign {e.get('range_from') or '…'} to {e.get('range_to') or '…'}"
+    if e.get("watch"):
+        extra += ", watched"
+    click.echo(f"Entry {entry_id}{runs_text} ({visible(e['title'])} - {visible(e['artist'])}): "
+               f"{e['verdict'] or 'unreviewed'} by {visible(who)}{extra}, saved.")
+
+
+def _print_cases(rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        score = _fmt_score(r["score"]) or "-"
+        runs = plural(len(r["entry_ids"]), "run")
+        name = visible(str(r["title"])) if r["grouping"] == "act" else \
+            f"{visible(str(r['title']))} — {visible(str(r['artist']))}"
+        click.echo(f"  {score:>5}  {name} ({runs}: {', '.join(r['charts'])})")
+        if r["reason"]:
+            click.echo(f"         {visible(r['reason'])}")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@db_option
+@click.option("--min-score", type=float, help="Cases with a run scoring at least this.")
+@click.option("--max-score", type=float)
+@click.option("--verdict", default="unreviewed", show_default=True,
+              type=click.Choice(["unreviewed", "reviewed", "suspicious", "ai", "human", "all"]))
+@click.option("--chart", "charts", default="",
+              help="Charts whose name contains this (commas for several).")
+@click.option("--search", default="", help="Titles or artists containing this.")
+@click.option("--signal", default="", help="Only cases where this signal fired.")
+@click.option("--by", "grouping", type=click.Choice(["song", "act"]), default="song",
+              show_default=True, help="A case is a song's runs, or an act's songs.")
+@click.option("--save", "save_as", metavar="NAME", help="Save this filter as a queue.")
+@click.option("--delete", "delete", metavar="NAME", help="Delete a saved queue.")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queues.")
+@click.option("--changed-since", "since", metavar="last|DATE",
+              help="Only watched cases that later data changed: since your last verdict on "
+                   "each ('last') or from imports since DATE.")
+@click.option("--score-change", type=float, default=None,
+              help="Points a watched case's score must move to come back (default 10).")
+@click.option("--limit", type=int, default=20, show_default=True, help="Cases to list.")
+@click.option("--analyst", help="Whose pace (default: the saved analyst name, else login).")
+@click.option("--format", "out_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@friendly
+def queue(name: str | None, db_path: Path | None, min_score: float | None,
+          max_score: float | None, verdict: str, charts: str, search: str, signal: str,
+          grouping: str, save_as: str | None, delete: str | None, list_saved: bool,
+          since: str | None, score_change: float | None, limit: int, analyst: str | None,
+          out_format: str) -> None:
+    """The review queue: cases (a song's runs on every chart) by score, with progress.
+
+    Prints "Queue: 37 of 200 done · ~4 min left" at your own pace, the watched cases
+    that later imports changed (with what changed), and the next cases. A NAME opens a
+    saved queue; --save NAME keeps the filter given.
+    """
+    from chartreview.review import queue as q
+    from chartreview.review.session import QueueSession
+
+    settings = config.load()
+    threshold = settings.requeue_score_change if score_change is None else score_change
+    with open_db(db_path) as project:
+        if list_saved:
+            for saved_name, d in q.saved(project).items():
+                click.echo(f"{visible(saved_name)}: {d.describe()}")
+            return
+        if delete:
+            from chartreview.store import cases as store_cases
+
+            if not store_cases.delete_queue(project, delete):
+                raise ChartreviewError(f"There is no saved queue {delete!r}.")
+            click.echo(f"Deleted the queue {delete!r}.")
+            return
+        if since is not None:
+            after = q.parse_since(since)
+            changes = q.watch_changes(project, score_change=threshold, since=after,
+                                      grouping=grouping)  # type: ignore[arg-type]
+            from chartreview.store import cases as store_cases
+
+            found = store_cases.cases_of(project, [c.entry_ids[0] for c in changes],
+                                         grouping)  # type: ignore[arg-type]
+            rows = q.case_dicts(project, found, {c.group_id: c.reason() for c in changes})
+            if out_format == "json":
+                from chartreview.report.safe import json_text
+
+                click.echo(json_text({"changed_since": since, "cases": rows}, indent=2))
+                return
+            when = "your last verdict on each" if after is None else f"{after}"
+            click.echo(f"{plural(len(rows), 'watched case')} changed since {when}"
+                       + (":" if rows else "."))
+            _print_cases(rows)
+            return
+        if name:
+            definition = q.load(project, name)
+        else:
+            definition = q.QueueDef(text=search, charts=charts,
+                                    verdict="" if verdict == "all" else verdict,
+                                    min_score=min_score, max_score=max_score, signal=signal,
+                                    grouping=grouping)
+        if save_as:
+            saved_name = q.save(project, save_as, definition)
+            if out_format == "table":
+                click.echo(f"Saved the queue {saved_name!r}: {definition.describe()}.")
+        session = QueueSession(project, definition, analyst=analyst_name(analyst),
+                               title=name or save_as or "Queue", score_change=threshold)
+        session.load()
+        main = session.stack[0]
+        rows = q.case_dicts(project, [c for c in main.cases if session.pending(c)][:limit],
+                            main.reasons)
+        progress = session.progress()
+    if out_format == "json":
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text({
+            "queue": name or save_as, "filter": definition.to_dict(),
+            "described": definition.describe(),
+            "progress": {"done": progress.done, "total": progress.total,
+                         "left": progress.left, "pace_s": progress.pace_s,
+                         "seconds_left": progress.seconds_left, "text": progress.text()},
+            "cases": rows}, indent=2))
+        return
+    click.echo(f"{visible(name or 'Queue')}: {definition.describe()}")
+    pace = ("" if progress.pace_s is None else
+            f" (your pace: {progress.pace_s:.0f} s a decision)")
+    click.echo(progress.text() + pace)
+    if rows:
+        click.echo(f"Next {plural(len(rows), 'case')}:")
+        _print_cases(rows)
+
+
+@cli.command()
+@click.argument("entry_id", type=ENTRY_ID)
+@db_option
+@click.option("--by", "grouping", type=click.Choice(["song", "act"]), default="song",
+              show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True)
+@click.option("--format", "out_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@friendly
+def similar(entry_id: int, db_path: Path | None, grouping: str, limit: int,
+            out_format: str) -> None:
+    """More like this: the cases nearest to an entry's case, and why each is like it.
+
+    By signal profile and rank path (distance in chartreview/scoring/similar.py), the
+    same label or distributor when the files named one, and the same debut week.
+    """
+    from chartreview.review import queue as q
+    from chartreview.review import similar as sim
+    from chartreview.store import cases as store_cases
+
+    with open_db(db_path) as project:
+        case = store_cases.case_of(project, entry_id, grouping)  # type: ignore[arg-type]
+        if case is None:
+            raise ChartreviewError(f"There is no entry {entry_id} in {project.path.name}.")
+        found = sim.neighbours(project, case, limit)
+        out = {kind: q.case_dicts(project, [s.case for s in items],
+                                  {s.case.group_id: s.reason for s in items})
+               for kind, items in found.items()}
+        me = q.case_dicts(project, [case])[0]
+    if out_format == "json":
+        from chartreview.report.safe import json_text
+
+        click.echo(json_text({"case": me, "similar": out}, indent=2))
+        return
+    click.echo(f"Like {visible(str(me['title']))} — {visible(str(me['artist']))}:")
+    for kind, rows in out.items():
+        click.echo(f"\n{kind.capitalize()}:")
+        _print_cases(rows)
+    if not out:
+        click.echo("(no similar case)")
 
 
 @cli.command()
@@ -438,43 +691,68 @@ def _after_demo(project: Any) -> None:
     click.echo(report.summary())
 
 
-def scoring_params() -> Any:
-    """The scoring settings: defaults overridden by the user's saved values."""
+def scoring_params(settings: config.Settings | None = None) -> Any:
+    """The scoring settings: defaults overridden by the user's saved values.
+
+    A saved value that is not valid (edited by hand, or saved by an older version) is
+    not used: the default stands in, and stderr says which and how to clear it.
+    """
     from chartreview.scoring.params import ScoringParams
 
-    return ScoringParams.from_dict(config.load().scoring)
+    problems: list[str] = []
+    params = ScoringParams.from_dict((settings or config.load()).scoring, problems)
+    for problem in problems:
+        name = problem.split(" ", 1)[0]
+        click.echo(f"Warning: saved setting {problem} The default is used; clear it with "
+                   f"'chartreview score --reset {name}'.", err=True)
+    return params
 
 
 @cli.command()
 @db_option
 @click.option("--force", is_flag=True, help="Re-score even when nothing changed.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="Change a weight or threshold (saved for later runs).")
+              help="Change a weight or threshold (checked, then saved for later runs).")
+@click.option("--reset", "resets", multiple=True, metavar="NAME|all",
+              help="Put a setting (or all of them) back to its default.")
 @click.option("--show-settings", is_flag=True, help="Print the weights and thresholds.")
 @friendly
 def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
-          show_settings: bool) -> None:
+          resets: tuple[str, ...], show_settings: bool) -> None:
     """Score every entry for signs of bought sales, bot streams and AI-farm releases."""
-    from chartreview.scoring.params import ScoringParams
+    from chartreview.scoring import params as scoring_settings
     from chartreview.scoring.run import score_project
 
     settings = config.load()
-    known = ScoringParams().to_dict()
-    for item in overrides:
-        name, _, value = item.partition("=")
+    known = scoring_settings.ScoringParams().to_dict()
+    for name in resets:
+        if name == "all":
+            settings.scoring.clear()
+        elif name in known:
+            settings.scoring.pop(name, None)
+        else:
+            raise ChartreviewError(f"Unknown setting {name!r}; see --show-settings.")
+    checked: dict[str, float] = {}
+    for item in overrides:  # every value checked before any is saved
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ChartreviewError(f"--set takes NAME=VALUE, not {item!r}.")
         if name not in known:
             raise ChartreviewError(f"Unknown setting {name!r}; see --show-settings.")
         try:
-            settings.scoring[name] = float(value)
-        except ValueError:
-            raise ChartreviewError(f"{name} needs a number, not {value!r}.") from None
-    if overrides:
+            checked[name] = scoring_settings.check(name, value)
+        except ValueError as e:
+            raise ChartreviewError(f"{e} Nothing was saved.") from None
+    settings.scoring.update(checked)
+    if overrides or resets:
         config.save(settings)
-    params = ScoringParams.from_dict(settings.scoring)
+    params = scoring_params(settings)
     if show_settings:
         for name, value in params.to_dict().items():
-            mark = "" if value == known[name] else f"  (default {known[name]:g})"
-            click.echo(f"{name:<26} {value:g}{mark}")
+            mark = "" if value == known[name] else f"(default {known[name]:g})"
+            click.echo(f"{name:<26} {value:<8g} {mark:<16} "
+                       f"{scoring_settings.describe_range(name)}")
         return
     project = open_db(db_path)
     with project:
@@ -499,6 +777,8 @@ def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
 @click.option("--date-to", default="", help="Entries on the chart on or before YYYY-MM-DD.")
 @click.option("--analyst", default="", help="Only verdicts by this analyst.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--force", is_flag=True,
+              help="Replace an existing file (never a project or database).")
 @friendly
 def export_cmd(fmt: str, out: Path, db_path: Path | None, **filters: Any) -> None:
     """Export reviewed entries (csv, xlsx, json) or the findings report (html, pdf)."""
@@ -532,13 +812,16 @@ def export_cmd(fmt: str, out: Path, db_path: Path | None, **filters: Any) -> Non
 @cli.command("merge-verdicts")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
+@click.option("--skip-invalid", is_flag=True,
+              help="Merge the valid events and count the others (default: refuse the file).")
 @friendly
-def merge_verdicts(file: Path, db_path: Path | None) -> None:
+def merge_verdicts(file: Path, db_path: Path | None, skip_invalid: bool) -> None:
     """Merge verdict events exported from another copy of the project (JSON, CSV, XLSX)."""
     from chartreview.report.merge import merge_file
 
     with open_db(db_path) as project:
-        report = merge_file(project, file, analyst=analyst_name(None))
+        report = merge_file(project, file, analyst=analyst_name(None),
+                            skip_invalid=skip_invalid)
     click.echo(report.summary())
     for line in report.lines():
         click.echo(line)

@@ -29,6 +29,8 @@ class Settings:
     # action name -> key sequence; overrides of the review keymap
     keymap: dict[str, str] = field(default_factory=dict)
     auto_advance: bool = True
+    # a watched case comes back to the queue when its score moves by this many points
+    requeue_score_change: float = 10.0
     # scoring weights and thresholds overriding the defaults
     scoring: dict[str, float] = field(default_factory=dict)
     # opaque Qt state (geometry, splitters, column widths) as base64 strings

@@ -114,3 +114,43 @@ def infer_metric(chart_name: str) -> Metric:
 def plural(n: object, word: str) -> str:
     """``1 position``, ``2 positions`` (``n`` as shown, e.g. already formatted)."""
     return f"{n} {word}" + ("" if str(n) == "1" else "s")
+
+
+# Characters that can rewrite what a reader sees: C0/C1 controls (an ANSI escape can
+# recolour a terminal), and the text-direction controls that reorder a line on screen.
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _visible_char(ch: str) -> str:
+    o = ord(ch)
+    if o < 0x20:
+        return chr(0x2400 + o)  # control pictures: ␀ ␉ ␊ ␛ ...
+    if o == 0x7F:
+        return "\u2421"  # ␡
+    if 0x80 <= o <= 0x9F or 0xD800 <= o <= 0xDFFF:
+        return f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}"
+    if o in _BIDI or o in (0x2028, 0x2029):
+        return f"[U+{o:04X}]"
+    return ch
+
+
+def needs_visible(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`visible` would show differently."""
+    return any(_visible_char(c) != c for c in text)
+
+
+def visible(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` with every control and text-direction character shown as a visible
+    stand-in (``\\x1b`` as ␛, U+202E as [U+202E], a lone surrogate as \\ud800).
+
+    The stored value is never changed; this is for what a screen or a terminal shows.
+    """
+    if text.isprintable() and not any(ord(c) in _BIDI for c in text):
+        return text  # the common case, fast (isprintable is False for all the others)
+    out = []
+    for ch in text:
+        if keep_newlines and ch == "\n":
+            out.append(ch)
+        else:
+            out.append(_visible_char(ch))
+    return "".join(out)

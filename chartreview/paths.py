@@ -43,6 +43,23 @@ def config_dir() -> Path:
     return path
 
 
+def log_dir() -> Path:
+    """Folder for the log file: unexpected errors of the window and the CLI, in detail."""
+    home = _home_override()
+    if home is not None:
+        path = home / "log"
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    return log_dir() / "chartreview.log"
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.json"
 

@@ -117,3 +117,46 @@ def test_entries_csv_neutralises_formulas(tmp_path: Path) -> None:
     row = out.splitlines()[1]
     assert "'=HYPERLINK" in row and ",'@Act," in row
     assert ",=HYPERLINK" not in row
+
+
+def test_import_reports_every_rejected_row_and_strict_refuses_the_file(tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    path = tmp_path / "hot100_week.csv"
+    path.write_text("chart_date,this_week,song,artist,last_week,peak_position,weeks_on_chart\n"
+                    "2020-01-04,1,Song A,Artist A,,1,1\n"
+                    "2020-01-04,,Song B,Artist B,,2,1\n"        # line 3: no rank
+                    "2020-01-04,3,Song C,Artist C,,3,1\n"
+                    "2020-01-04,3,Song D,Artist D,,3,1\n")      # line 5: rank 3 again
+    code, out, err = run("import", str(path), "--db", db, "--strict")
+    assert code == 1 and "Traceback" not in err
+    assert "hot100_week.csv was not imported: 2 of its 4 rows were rejected" in err
+    assert "line 3: missing or non-numeric rank" in err
+    assert "line 5: duplicate rank on the same chart date" in err
+    code, out, _ = run("entries", "--db", db, "--format", "json")
+    assert json.loads(out) == []  # nothing of the file was stored
+    code, out, err = run("import", str(path), "--db", db)  # without --strict: the rest
+    assert code == 0, err
+    assert "4 rows read, 2 imported, 0 already in the project, 2 rejected" in out
+    assert "line 3: missing or non-numeric rank" in out
+    code, out, _ = run("entries", "--db", db, "--format", "json")
+    assert sorted(r["title"] for r in json.loads(out)) == ["Song A", "Song C"]
+
+
+def test_import_into_an_unrelated_chart_of_the_same_name_is_refused(
+        shared: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.sqlite")
+    code, _, err = run("demo", "--db", db, "--weeks", "8")
+    assert code == 0, err
+    real = str(shared / "billboard/hot100_2017_2018.csv")
+    code, out, err = run("import", real, "--db", db)
+    assert code == 1
+    assert "Traceback" not in err + out
+    line = next(x for x in err.splitlines() if x.startswith("Error:"))
+    assert "looks unrelated to the project's chart of the same name, Hot 100 (us, weekly)" in line
+    assert "--chart 'Hot 100 2017-2018'" in line and "--merge" in line
+    code, out, err = run("import", real, "--db", db, "--chart", "Hot 100 2017-2018")
+    assert code == 0, err
+    assert "charts: Hot 100 2017-2018 (us, weekly)" in out
+    code, out, err = run("import", real, "--db", db, "--merge")
+    assert code == 0, err
+    assert "10,400 imported" in out and "charts: Hot 100 (us, weekly)" in out

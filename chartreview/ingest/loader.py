@@ -1,4 +1,10 @@
-"""Import one file into a project: all or nothing, idempotent, chunked, cancellable."""
+"""Import one file into a project: one transaction, idempotent, chunked, cancellable.
+
+The rows of a file that pass the checks are stored in one transaction: all of them, or
+none when the import fails or is cancelled. A row that fails a check (no rank, a rank
+another track holds that date...) is left out and reported with its line and reason;
+with ``ImportOptions.strict`` one such row refuses the whole file.
+"""
 
 from __future__ import annotations
 
@@ -18,20 +24,29 @@ from chartreview.domain import (
     Progress,
     ProgressFn,
     infer_metric,
+    visible,
 )
+from chartreview.ingest import chart_match
 from chartreview.ingest.entry_figures import EntryFigures
 from chartreview.ingest.formats.common import ChartDefaults, ImportOptions
-from chartreview.ingest.normalize import ImportReport, fold, primary_artist, track_key, validate
+from chartreview.ingest.normalize import (
+    FACT_FIELDS,
+    ImportReport,
+    validate,
+    without_surrogates,
+)
 from chartreview.ingest.prefetch import prefetch
 from chartreview.ingest.registry import ChartFormat, detect_format
 from chartreview.ingest.seen_ranks import SeenRanks
 from chartreview.ingest.source import ByteCounter, Source, open_source
+from chartreview.names import credit_style, credited_acts, track_key
 from chartreview.store import columns as store_columns
 from chartreview.store import writer as store_writer
 from chartreview.store.backup import rolling_backup
 from chartreview.store.db import Project, translate_errors
 
 LARGE_IMPORT_ROWS = 100_000
+MAX_NAME = 200  # a chart or region name (they are shown in every table and plot legend)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,8 +146,15 @@ def _import(
                 "a rank, a title, an artist and a date (in the row, the file name or --date).",
                 report,
             )
+        if opts.strict and report.rows_rejected:
+            reasons = "; ".join(f"{n:,} {r}" for r, n in report.rejected.most_common(3))
+            raise IngestError(
+                f"{path.name} was not imported: {report.rows_rejected:,} of its "
+                f"{report.rows_read:,} rows were rejected ({reasons}) and --strict refuses a "
+                "file with any rejected row. Nothing was imported.", report)
         if cancel is not None:
             cancel.check()
+        chart_match.check(writer, report, opts, touched)  # a same-named, unrelated chart
         if on_progress:
             on_progress(Progress(src.size, src.size, "Updating entries"))
         # The entries this import made hold only its rows, counted on the way in; the others
@@ -175,11 +197,19 @@ def _load(
     frequency: str | None = None
     track_cache: dict[tuple[str, str, str | None], int] = {}
     seen = SeenRanks() if writer.rank_index_dropped else None
+    style = credit_style(defaults.platform)  # where the source cuts a credit into acts
     for raw in chunks:
         if cancel is not None:
             cancel.check()
-        report.rows_read += len(raw) + len(raw.attrs.get("bad_lines", []))
-        report.reject("more fields than the header", raw.attrs.get("bad_lines", []))
+        # Rows a reader could not turn into values: (reason, line numbers) in attrs
+        refused = [("more fields than the header", raw.attrs.get("bad_lines", [])),
+                   *raw.attrs.get("rejected", [])]
+        for reason, lines in refused:
+            report.rows_read += len(lines)
+            report.reject(reason, lines)
+        report.rows_read += len(raw)
+        if on_progress:  # here, so a chunk whose rows are all rejected moves the bar too
+            on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
         frame = validate(raw, report)
         if frame.empty:
             continue
@@ -220,9 +250,8 @@ def _load(
             k = (title, artist, sid)
             tid = track_cache.get(k)
             if tid is None:
-                lead = primary_artist(artist)
-                tid = writer.track_id(title, artist, track_key(title, artist), lead,
-                                      fold(lead) or artist.lower(), sid)
+                tid = writer.track_id(title, artist, track_key(title, artist),
+                                      credited_acts(artist, style), sid)
                 track_cache[k] = tid
             resolved.append(tid)
         frame["track_id"] = np.asarray(resolved, dtype="int64")[codes]
@@ -260,11 +289,25 @@ def _load(
                 **{c: out[c].to_numpy(np.float64, na_value=np.nan) for c in ("streams", "sales")},
             })
         touched.update(frame["entry_id"].tolist())
+        _track_facts(writer, frame)
         dates = frame["date"].unique()  # a few distinct dates: min and max of those
         report.note_dates(str(dates.min()), str(dates.max()))
-        if on_progress:
-            on_progress(Progress(counter.read, src.size, f"{report.rows_read:,} rows read"))
     return touched
+
+
+def _track_facts(writer: store_writer.ImportWriter, frame: pd.DataFrame) -> None:
+    """Keep the label or distributor a file names for a track (for "more like this")."""
+    import pandas as pd
+
+    for name in FACT_FIELDS:
+        if name not in frame:
+            continue
+        pairs = frame[["track_id", name]].dropna().drop_duplicates()
+        values = [(int(t), name, without_surrogates(str(v).strip())[:MAX_NAME])
+                  for t, v in zip(pairs["track_id"], pairs[name], strict=True)
+                  if not pd.isna(v) and str(v).strip()]
+        if values:
+            writer.add_track_facts(values)
 
 
 def _names(
@@ -281,9 +324,17 @@ def _names(
     else:
         codes, uniques = pd.factorize(frame[col], use_na_sentinel=False)  # missing: a value
         raw = [fallback if pd.isna(u) else u for u in uniques]
+    raw = [None if name is None or not str(name).strip() else str(name).strip()
+           for name in raw]
     if any(name is None for name in raw):
         return codes, None
-    done = [fold(str(name)) if fold else str(name) for name in raw]
+    too_long = next((name for name in raw if len(name) > MAX_NAME), None)
+    if too_long is not None:
+        raise IngestError(f"A {col} name of {len(too_long):,} characters was given "
+                          f"({visible(too_long[:40])}…); names hold at most {MAX_NAME}.")
+    # A name SQLite can store (a lone surrogate from a JSON escape or a mangled argument
+    # becomes U+FFFD, as in titles)
+    done = [without_surrogates(fold(name) if fold else name) for name in raw]
     names, inverse = np.unique(np.asarray(done, dtype=object), return_inverse=True)
     return inverse.astype(np.int64)[codes], names
 

@@ -6,13 +6,16 @@ Every format reader yields pandas frames with (a subset of) :data:`CANONICAL` co
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from chartreview.domain import plural
+
+# Text normalisation for matching one track across charts lives in chartreview.names,
+# below every layer: the migration that re-keys an older project uses the same rules
+from chartreview.names import fold, track_key  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,9 +28,11 @@ CANONICAL = (
     "weeks", "streams", "sales", "spotify_id", "isrc", "extra", "line",
 )
 # What a user can map with --map FIELD=COLUMN
+# What a source may say about a track beyond its title and artist, kept per track
+FACT_FIELDS = ("label", "distributor")
 MAPPABLE = (
     "date", "rank", "title", "artist", "last_rank", "peak", "weeks", "streams", "sales",
-    "spotify_id", "isrc", "region", "chart",
+    "spotify_id", "isrc", "region", "chart", *FACT_FIELDS,
 )
 REQUIRED = ("rank", "title", "artist")
 MAX_TEXT = 1000
@@ -97,57 +102,6 @@ class ImportReport:
         for line, reason in self.examples[:5]:
             lines.append(f"    line {line}: {reason}")
         return "\n".join(lines)
-
-
-# --- text normalisation for matching the same track across charts ----------------------
-
-_FEAT_PAREN = re.compile(
-    r"\s*[\(\[]\s*(?:feat\.?|ft\.?|featuring|with)\s[^\)\]]*[\)\]]", re.IGNORECASE
-)
-_FEAT_TAIL = re.compile(r"\s+-\s+(?:feat\.?|ft\.?|featuring|with)\s.*$", re.IGNORECASE)
-_ARTIST_SPLIT = re.compile(
-    r"\s*(?:,|&|\+|;|/|\s+x\s+|\s+and\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|"
-    r"\bwith\b|\bvs\.?(?=\s))\s*",
-    re.IGNORECASE,
-)
-_PRIMARY_SPLIT = re.compile(
-    r"\s*(?:,|;|/|\s+x\s+|\bfeat\.?(?=\s)|\bft\.?(?=\s)|\bfeaturing\b|\bwith\b|\bvs\.?(?=\s))\s*",
-    re.IGNORECASE,
-)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse spaces: ``Beyoncé!`` -> ``beyonce``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    plain = plain.replace("’", "'").replace("'", "").replace("$", "s")
-    return _NON_ALNUM.sub(" ", plain).strip()
-
-
-def artist_names(credit: str) -> list[str]:
-    """Every credited artist, folded: ``A Featuring B & C`` -> ``['a', 'b', 'c']``."""
-    parts = (fold(p) for p in _ARTIST_SPLIT.split(credit))
-    return [p for p in parts if p]
-
-
-def primary_artist(credit: str) -> str:
-    """The lead artist as credited: ``The Weeknd Featuring Daft Punk`` -> ``The Weeknd``."""
-    for part in _PRIMARY_SPLIT.split(credit):
-        if fold(part):
-            return part.strip()
-    return credit.strip()
-
-
-def title_key(title: str) -> str:
-    return fold(_FEAT_TAIL.sub("", _FEAT_PAREN.sub("", title)))
-
-
-@lru_cache(maxsize=200_000)
-def track_key(title: str, credit: str) -> str:
-    """The key that makes one track the same across charts and sources."""
-    names = sorted(set(artist_names(credit))) or [fold(credit)]
-    return f"{title_key(title) or fold(title)}|{'+'.join(names)}"
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -264,6 +218,48 @@ def to_int_per_unique(values: pd.Series) -> pd.Series:
                      dtype="Int64")
 
 
+_LONE_SURROGATE = "[\ud800-\udfff]"
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` storable as UTF-8: a valid surrogate pair joined, a lone one as U+FFFD."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _repair_surrogates(text: pd.Series, col: str, codes: np.ndarray,
+                       report: ImportReport) -> pd.Series:
+    """Text that cannot be stored as UTF-8 (a lone surrogate, from a JSON ``\\ud800``
+    escape) with U+FFFD in place of each bad code point, said in the report."""
+    import numpy as np
+
+    bad = text.str.contains(_LONE_SURROGATE, regex=True, na=False).to_numpy(dtype=bool)
+    if not bad.any():
+        return text
+    text = text.copy()
+    text[bad] = [without_surrogates(t) for t in text[bad]]
+    rows = int(np.isin(codes, np.flatnonzero(bad)).sum())
+    report.notes.append(f"{plural(f'{rows:,}', col)} held text that is not valid Unicode "
+                        "(a lone surrogate); each bad character is stored as \ufffd")
+    return text
+
+
+# Control characters (C0, DEL, C1) and text-direction controls: kept as the file has them,
+# counted in the report, and shown as visible stand-ins wherever they are displayed
+_HIDDEN = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+
+
+def _count_hidden(text: pd.Series, col: str, codes: np.ndarray,
+                  report: ImportReport) -> None:
+    import numpy as np
+
+    hit = text.str.contains(_HIDDEN, regex=True, na=False).to_numpy(dtype=bool)
+    if hit.any():
+        rows = int(np.isin(codes, np.flatnonzero(hit)).sum())
+        report.notes.append(f"{plural(f'{rows:,}', col)} held control or text-direction "
+                            "characters; kept as they are, and shown as visible marks "
+                            "(␛, [U+202E]) in the window, the terminal and reports")
+
+
 def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
     """Return the rows fit to store (canonical dtypes); count the others in ``report``.
 
@@ -290,6 +286,8 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             out[col] = None
             continue
         codes, text = unique_codes(frame[col], lambda s: s.str.strip())
+        text = _repair_surrogates(text, col, codes, report)
+        _count_hidden(text, col, codes, report)
         empty = (text.isna() | (text == "")).to_numpy(dtype=bool)
         long = (text.str.len() > MAX_TEXT).to_numpy(dtype=bool, na_value=False)
         out[col] = pd.Series(per_row(codes, text.to_numpy(dtype=object), None),
@@ -320,7 +318,7 @@ def validate(frame: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
             v = to_int(frame[col]) if col in ("streams", "sales") else to_int_per_unique(
                 frame[col])
             out[col] = v.where(v >= 0)  # -1 marks "new" in Spotify files; negatives mean none
-    for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra"):
+    for col in ("chart", "region", "frequency", "spotify_id", "isrc", "extra", *FACT_FIELDS):
         if col in frame:
             out[col] = frame[col]
     out["line"] = lines

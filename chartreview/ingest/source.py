@@ -219,7 +219,11 @@ def open_source(path: Path, *, encoding: str | None = None) -> Source:
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     if sample.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        return Source(path, size, "xlsx", encoding="binary")
+        from chartreview.ingest.xlsx import open_workbook  # refuses bombs before reading
+
+        with open_workbook(path) as book:
+            header = book.header()
+        return Source(path, size, "xlsx", encoding="binary", header=header)
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if b"\x00" in sample[:4096] and not utf16:
         raise IngestError(

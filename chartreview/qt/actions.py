@@ -15,11 +15,18 @@ from PySide6.QtWidgets import QWidget
 
 from chartreview.review.keymap import KeyAction, keymap
 
-REPEATING = {"next", "previous"}  # walking the queue may repeat; writing must not
+REPEATING = {"next", "previous", "week_earlier", "week_later"}  # walking may repeat
 MENU_TEXT = {
-    "next": "&Next entry", "previous": "&Previous entry", "suspicious": "Mark &suspicious",
+    "next": "&Next case", "previous": "&Previous case", "suspicious": "Mark &suspicious",
     "ai": "Mark &AI act", "human": "Mark &human", "undo": "&Undo last change",
-    "note": "Write a &note", "search": "&Search", "artist": "&Artist view",
+    "note": "Write a &note", "search": "&Search", "artist": "&Act as one case",
+    "defer": "&Defer to the end", "more_like_this": "&More like this",
+    "back": "&Back to the queue", "week_earlier": "Week cursor &back",
+    "week_later": "Week cursor &on", "campaign_start": "Campaign &began this week",
+    "campaign_end": "Campaign &ended this week", "campaign_clear": "&Clear the campaign",
+    "watch": "&Watch this case", "chart_week": "&Open the chart week",
+    "toggle_runs": "&Runs instead of cases", "save_queue": "&Save the queue…",
+    "choose_queue": "&Open a queue…", "summary": "Queue &summary",
 }
 
 

@@ -120,12 +120,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QMessageBox
 
+    from chartreview.qt.errors import ErrorReporter, log_to_file
     from chartreview.qt.main_window import MainWindow
     from chartreview.qt.workers.ops import run_with_progress
 
     app = application()
     settings = config.load()
     window = MainWindow(settings)
+    log_to_file()
+    window.error_reporter = ErrorReporter(window).install()  # type: ignore[attr-defined]
     window.show()
     if args.db is not None:
         window.open_path(args.db)

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn
+from chartreview.report.safe import check_targets
 from chartreview.review.agreement import PairAgreement, pairwise
 from chartreview.store import queries, reviews
 from chartreview.store import scores as store_scores
 from chartreview.store.db import Project, now_iso
+from chartreview.store.migrations import APPLICATION_ID
 from chartreview.store.reviews import decode_tags
 from chartreview.store.team import local as team_local
 from chartreview.store.team.replay import Judgement
@@ -49,6 +51,7 @@ class ExportOptions:
     paper: str = "a4"
     flag_score: float | None = None
     prepared_by: str = ""
+    force: bool = False  # replace existing files (never a project or a database)
 
     def __post_init__(self) -> None:
         self.out = Path(self.out)
@@ -78,9 +81,40 @@ class ExportOptions:
         """The filters as shown in exports (empty ones left out)."""
         d = asdict(self)
         d["verdict"] = self.effective_verdict or "all"
-        for k in ("fmt", "out", "paper", "prepared_by"):
+        for k in ("fmt", "out", "paper", "prepared_by", "force"):
             d.pop(k)
         return {k: v for k, v in d.items() if v not in (None, "")}
+
+    @property
+    def targets(self) -> list[Path]:
+        """Every file this export may write (CSV: the entries and the events file, and
+        for a team the agreement file)."""
+        if self.fmt != "csv":
+            return [self.out]
+        return [self.out, events_csv_path(self.out), agreement_csv_path(self.out)]
+
+
+def events_csv_path(out: Path) -> Path:
+    """Where the CSV export puts its second table (one row per verdict event)."""
+    return out.with_name(f"{out.stem}.events.csv")
+
+
+def agreement_csv_path(out: Path) -> Path:
+    """Where a team's CSV export puts Cohen's kappa per analyst pair."""
+    return out.with_name(f"{out.stem}.agreement.csv")
+
+
+def check_export(project_path: Path, opts: ExportOptions) -> None:
+    """Refuse, before reading anything, an export that would overwrite the project, its
+    side files or backups, another project or database, or (without ``force``) any file.
+
+    Raises
+    ------
+    ChartreviewError
+        ``chartreview.report.safe.TargetExists`` when only ``force`` is missing.
+    """
+    check_targets(opts.targets, project_path, force=opts.force,
+                  application_id=APPLICATION_ID)
 
 
 @dataclass
@@ -112,12 +146,7 @@ class ReportData:
 
 def entry_filter(project: Project, opts: ExportOptions) -> queries.EntryFilter:
     """Turn the options into the store's filter (chart names match by substring)."""
-    chart_ids: list[int] = []
-    if opts.chart.strip():
-        needle = opts.chart.strip().lower()
-        chart_ids = [c["id"] for c in queries.charts(project) if needle in c["label"].lower()]
-        if not chart_ids:
-            raise ChartreviewError(f"No chart matches {opts.chart!r}.")
+    chart_ids = queries.charts_matching(project, opts.chart)
     return queries.EntryFilter(
         chart_ids=chart_ids, verdict=opts.effective_verdict, min_score=opts.min_score,
         max_score=opts.max_score, date_from=opts.date_from, date_to=opts.date_to,
@@ -137,6 +166,7 @@ def collect(
         first), ``tags`` as a list and ``event_ids`` (all its review events); events
         oldest first, each with its entry's chart, title, artist and first date.
     """
+    check_export(project.path, opts)
     rows = queries.list_entries(project, entry_filter(project, opts), sort="score")
     ids = [r["entry_id"] for r in rows]
     total = len(ids) + 1
@@ -169,7 +199,8 @@ def collect(
         project=project.name, generated_at=now_iso(), options=opts, entries=rows,
         events=events, scoring=run, analysts=reviews.analysts(project),
         charts=queries.charts(project),
-        team=reviews.team_user(project) is not None or any(len(j) > 1 for j in judged.values()),
+        team=(reviews.team_user(project.conn) is not None
+              or any(len(j) > 1 for j in judged.values())),
         agreement=pairwise(judged.values()))
     if opts.fmt in ("html", "pdf"):
         flagged = data.flagged()

@@ -8,7 +8,6 @@ Files are written atomically and spreadsheet cells are formula-safe (see ``safe`
 from __future__ import annotations
 
 import csv
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +18,12 @@ from chartreview.report.collect import (
     TOP_SIGNALS,
     ExportOptions,
     ReportData,
+    agreement_csv_path,
     collect,
+    events_csv_path,
     judged_text,
 )
-from chartreview.report.safe import atomic_path, escape_cell
+from chartreview.report.safe import atomic_path, atomic_paths, escape_cell, json_text, xlsx_cell
 from chartreview.store.db import Project
 
 ENTRY_COLUMNS = (
@@ -30,12 +31,17 @@ ENTRY_COLUMNS = (
     "peak", "weeks", "score", "manipulation", "ai", "top_signal", "reason",
     *[f"signal_{i}{part}" for i in range(1, TOP_SIGNALS + 1)
       for part in ("", "_contribution", "_reason")],
-    "verdict", "tags", "confidence", "note", "analyst", "reviewed_at", "event_id", "event_ids",
-    "judged_by", "decided_by", "decision_reason", "decided_at",
+    "verdict", "tags", "confidence", "note", "from", "to", "watch", "analyst", "reviewed_at",
+    "event_id", "event_ids", "judged_by", "decided_by", "decision_reason", "decided_at",
 )
+# "from" and "to": the weeks a campaign ran, as the analyst marked them (issue 13);
+# judged_by ... decided_at: who judged what in a team and who decided (issue 12)
+TEAM_COLUMNS = ("judged_by", "decided_by", "decision_reason", "decided_at")
 AGREEMENT_COLUMNS = ("analyst_a", "analyst_b", "entries_both_judged", "agreed", "kappa")
 EVENT_COLUMNS = ("event_id", "entry_id", "chart", "title", "artist", "first_date", "kind",
-                 "verdict", "tags", "confidence", "note", "analyst", "at", "undoes")
+                 "verdict", "tags", "confidence", "note", "from", "to", "watch", "seconds",
+                 "analyst", "at", "undoes")
+RENAMED = {"from": "range_from", "to": "range_to"}  # column -> field in the store
 TAG_SEP = "; "
 
 
@@ -58,7 +64,7 @@ class ExportResult:
 
 def entry_record(e: dict[str, Any]) -> dict[str, Any]:
     """One entry as a flat row (top signals spread over numbered columns)."""
-    row = {k: e.get(k) for k in ENTRY_COLUMNS}
+    row = {k: e.get(RENAMED.get(k, k)) for k in ENTRY_COLUMNS}
     for i in range(1, TOP_SIGNALS + 1):
         s = e["signals"][i - 1] if len(e["signals"]) >= i else {}
         row[f"signal_{i}"] = s.get("signal")
@@ -82,20 +88,15 @@ def agreement_rows(data: ReportData) -> list[dict[str, Any]]:
 
 def event_record(ev: dict[str, Any]) -> dict[str, Any]:
     """One verdict event as a flat row."""
-    row = {k: ev.get(k) for k in EVENT_COLUMNS}
+    row = {k: ev.get(RENAMED.get(k, k)) for k in EVENT_COLUMNS}
     row["tags"] = TAG_SEP.join(ev["tags"]) or None
     return row
-
-
-def events_csv_path(out: Path) -> Path:
-    """Where the CSV export puts its second table (one row per verdict event)."""
-    return out.with_name(f"{out.stem}.events.csv")
 
 
 def _write_csv_table(path: Path, columns: tuple[str, ...], rows: list[dict[str, Any]],
                      cancel: CancelToken | None) -> None:
     # utf-8-sig: Excel reads the BOM as "this is UTF-8" (accents in titles survive)
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.writer(f)
         w.writerow(columns)
         for n, row in enumerate(rows):
@@ -114,14 +115,15 @@ def write_csv(data: ReportData, out: Path, *, cancel: CancelToken | None = None)
     list of Path
         The files written.
     """
-    second = events_csv_path(out)
-    _write_csv_table(out, ENTRY_COLUMNS, [entry_record(e) for e in data.entries], cancel)
-    _write_csv_table(second, EVENT_COLUMNS, [event_record(e) for e in data.events], cancel)
-    if not data.team:
-        return [out, second]
-    third = out.with_name(f"{out.stem}.agreement.csv")  # Cohen's kappa per analyst pair
-    _write_csv_table(third, AGREEMENT_COLUMNS, agreement_rows(data), cancel)
-    return [out, second, third]
+    files = [out, events_csv_path(out)] + ([agreement_csv_path(out)] if data.team else [])
+    with atomic_paths(files) as tmp:  # replaced together
+        _write_csv_table(tmp[0], ENTRY_COLUMNS, [entry_record(e) for e in data.entries],
+                         cancel)
+        _write_csv_table(tmp[1], EVENT_COLUMNS, [event_record(e) for e in data.events],
+                         cancel)
+        if data.team:
+            _write_csv_table(tmp[2], AGREEMENT_COLUMNS, agreement_rows(data), cancel)
+    return files
 
 
 def settings_rows(data: ReportData) -> list[tuple[str, Any]]:
@@ -165,7 +167,7 @@ def write_xlsx(data: ReportData, out: Path, *, cancel: CancelToken | None = None
         for n, row in enumerate(rows):
             if cancel is not None and n % 500 == 0:
                 cancel.check()
-            values.append([escape_cell(row[c]) for c in columns])
+            values.append([xlsx_cell(row[c]) for c in columns])
         tables.append((name, columns, values))
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -216,11 +218,12 @@ def json_document(data: ReportData) -> dict[str, Any]:
         "scoring": None if run is None else {
             "run_id": run["id"], "created_at": run["created_at"], "version": run["version"],
             "settings": run["settings"]},
-        "entries": [{**{k: e.get(k) for k in ENTRY_COLUMNS
-                        if not k.startswith(("signal_", "judged_by", "decided_", "decision_"))},
+        "entries": [{**{k: e.get(RENAMED.get(k, k)) for k in ENTRY_COLUMNS
+                        if not k.startswith("signal_") and k not in TEAM_COLUMNS},
                      "signals": e["signals"], "judgements": e.get("judgements") or [],
                      "decision": e.get("decision")} for e in data.entries],
-        "events": [{k: ev.get(k) for k in EVENT_COLUMNS} for ev in data.events],
+        "events": [{k: ev.get(RENAMED.get(k, k)) for k in EVENT_COLUMNS}
+                   for ev in data.events],
         "agreement": agreement_rows(data),
     }
 
@@ -233,7 +236,7 @@ def write_json(data: ReportData, out: Path, *, cancel: CancelToken | None = None
     list of Path
         The file written.
     """
-    text = json.dumps(json_document(data), ensure_ascii=False, indent=2)
+    text = json_text(json_document(data), indent=2)
     if cancel is not None:
         cancel.check()
     with atomic_path(out) as tmp:

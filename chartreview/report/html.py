@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
@@ -19,7 +18,7 @@ from typing import Any, Literal
 from chartreview import __version__
 from chartreview.domain import CancelToken, Progress, ProgressFn, plural
 from chartreview.report.collect import ReportData, judged_text
-from chartreview.report.safe import atomic_path
+from chartreview.report.safe import atomic_path, html_text
 from chartreview.report.summary import summarise, verdict_of
 from chartreview.report.svg import Series, histogram_svg, trajectory_svg
 
@@ -38,8 +37,9 @@ class Rendered:
 
 
 def esc(value: Any) -> str:
-    """Text for HTML: None as empty, everything else escaped (quotes too)."""
-    return "" if value is None else escape(str(value), quote=True)
+    """Text for HTML (``report.safe.html_text``): None as empty, markup escaped, control
+    and text-direction characters shown visibly."""
+    return html_text(value)
 
 
 def when(iso: str | None) -> str:
@@ -177,6 +177,7 @@ class _Builder:
                 if e["analyst"] else "")),
             *self.team_facts(e),
             ("Confidence", esc(e["confidence"]) + " of 4" if e["confidence"] else "—"),
+            ("Campaign", campaign_text(e) or "—"),
             ("Tags", esc(", ".join(e["tags"])) or "—"),
             ("Events", esc(", ".join(f"#{i}" for i in e["event_ids"])) or "—"),
         ]
@@ -187,7 +188,9 @@ class _Builder:
         runs = self.data.trajectories.get(e["entry_id"], [])
         series = [Series(chart, pts, main=eid == e["entry_id"]) for chart, eid, pts in runs]
         series.sort(key=lambda s: not s.main)
-        out.append(self.plot(trajectory_svg(series[:7], width=PLOT_W, height=PLOT_H),
+        campaign = (e.get("range_from"), e.get("range_to"))
+        out.append(self.plot(trajectory_svg(series[:7], width=PLOT_W, height=PLOT_H,
+                                            campaign=campaign if any(campaign) else None),
                              PLOT_W, PLOT_H))
         if e["signals"]:
             sig = "".join(
@@ -225,6 +228,13 @@ class _Builder:
             change = esc(ev["verdict"]) if ev["kind"] == "verdict" else esc(ev["kind"])
             if ev["undoes"]:
                 change = f"undo of #{int(ev['undoes'])}"
+            elif ev["kind"] == "watch":
+                change = "watch on" if ev.get("watch") else "watch off"
+            if ev["kind"] in ("verdict", "range") and (ev.get("range_from")
+                                                       or ev.get("range_to")):
+                change += "<br>campaign " + esc(campaign_text(ev))
+            elif ev["kind"] == "range":
+                change += "<br>campaign cleared"
             extra = [esc(", ".join(ev["tags"]))] if ev["tags"] else []
             if ev["confidence"]:
                 extra.append(f"confidence {esc(ev['confidence'])}")
@@ -245,6 +255,14 @@ class _Builder:
                 '<th width="15%">time, analyst</th><th width="24%">entry</th>'
                 '<th width="14%">change</th><th width="41%">note</th></tr></thead>'
                 f"<tbody>{body}</tbody></table>")
+
+
+def campaign_text(row: dict[str, Any]) -> str:
+    """``2025-07-19 to 2025-08-02`` (an open end as ``…``); empty without a range."""
+    start, end = row.get("range_from"), row.get("range_to")
+    if not start and not end:
+        return ""
+    return f"{start or '…'} to {end or '…'}"
 
 
 def _setting(v: Any) -> str:

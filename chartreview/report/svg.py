@@ -10,7 +10,9 @@ import itertools
 import math
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+from typing import Any
+
+from chartreview.report.safe import html_text
 
 MAIN = "#1f4e9c"
 OTHERS = ("#d9822b", "#3a9d5d", "#9b59b6", "#c0392b", "#7f8c8d", "#16a085")
@@ -44,7 +46,11 @@ def _segments(points: list[tuple[int, int]], gap: int) -> list[list[tuple[int, i
     return out
 
 
-def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230) -> str:
+CAMPAIGN = "#f7ebb0"  # the campaign range's shade (opaque: SVG Tiny in Qt's PDF)
+
+
+def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230,
+                   campaign: tuple[str | None, str | None] | None = None) -> str:
     """Rank over time, rank 1 at the top; the main series bold, other charts beside it.
 
     Parameters
@@ -53,6 +59,9 @@ def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230)
         The entry's own run (``main=True``) and optionally the same track elsewhere.
     width, height
         Size in CSS pixels (the plot scales with the page when printed).
+    campaign
+        The weeks the analyst marked as a campaign (first, last; an open end reaches
+        the edge of the plot), shaded behind the curves.
 
     Returns
     -------
@@ -80,6 +89,9 @@ def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230)
 
     def fy(rank: float) -> float:
         return top + (rank - 1) / max(1, ymax - 1) * ph
+
+    if campaign is not None:
+        out.append(_campaign_rect(campaign, series, x0, x1, fx, top, ph))
 
     # Grid and axes: rank 1 at the top, a few round ranks below it
     step = max(1, ymax // 5)
@@ -126,9 +138,24 @@ def trajectory_svg(series: list[Series], *, width: int = 640, height: int = 230)
                    f'stroke="{colours[id(s)]}" stroke-width="{2.4 if s.main else 1.5}"/>')
         label = s.label if len(s.label) <= 48 else s.label[:47] + "…"
         out.append(f'<text x="{lx + 23:.1f}" y="{ly}" {FONT} font-size="10" fill="#222222">'
-                   f'{escape(label)}{" (this entry)" if s.main else ""}</text>')
+                   f'{html_text(label)}{" (this entry)" if s.main else ""}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def _campaign_rect(campaign: tuple[str | None, str | None], series: list[Series],
+                   x0: int, x1: int, fx: Any, top: float, ph: float) -> str:
+    """The campaign's shade: half a chart period either side of its first and last week."""
+    main = next((s for s in series if s.main), series[0] if series else None)
+    days = sorted(date.fromisoformat(d).toordinal() for d, _ in (main.points if main else []))
+    gaps = sorted(b - a for a, b in itertools.pairwise(days))
+    half = (gaps[len(gaps) // 2] if gaps else 7) / 2
+    start = date.fromisoformat(campaign[0]).toordinal() - half if campaign[0] else x0
+    end = date.fromisoformat(campaign[1]).toordinal() + half if campaign[1] else x1
+    a, b = fx(max(x0, start)), fx(min(x1, end))
+    return (f'<rect x="{a:.1f}" y="{top}" width="{max(1.0, b - a):.1f}" height="{ph:.1f}" '
+            f'fill="{CAMPAIGN}"/><text x="{a + 3:.1f}" y="{top + 11}" {FONT} font-size="9" '
+            'fill="#7a6210">campaign</text>')
 
 
 def histogram_svg(bins: list[tuple[str, int]], *, width: int = 640, height: int = 180,
@@ -157,7 +184,7 @@ def histogram_svg(bins: list[tuple[str, int]], *, width: int = 640, height: int 
         out.append(f'<text x="{x + slot / 2:.1f}" y="{top + ph - h - 3:.1f}" '
                    f'text-anchor="middle" {FONT} font-size="10" fill="#222222">{n}</text>')
         out.append(f'<text x="{x + slot / 2:.1f}" y="{top + ph + 14}" text-anchor="middle" '
-                   f'{FONT} font-size="10" fill="#444444">{escape(label)}</text>')
+                   f'{FONT} font-size="10" fill="#444444">{html_text(label)}</text>')
     out.append(f'<text x="{left + pw / 2}" y="{height - 2}" text-anchor="middle" {FONT} '
                'font-size="10" fill="#444444">score</text></svg>')
     return "".join(out)

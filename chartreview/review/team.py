@@ -2,24 +2,29 @@
 
 Offline first: verdicts are committed to the project file as always (``review.audit``);
 a sync sends this analyst's new events to the server, then takes everyone's events,
-assignments and decisions from it. Entries meet across laptops by natural key
-(``store.team.keys``). The server enforces who may do what; the client's checks only
+assignments and decisions from it. Whatever comes from the server is checked with the
+rules ``label`` and ``merge-verdicts`` apply (``review.audit``) before it is stored; what
+fails them is refused with a sentence and never stored. Entries meet across laptops by natural key
+(``store.keys``). The server enforces who may do what; the client's checks only
 give a clearer sentence first.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn, Verdict
+from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn, visible
+from chartreview.review import audit
 from chartreview.review.agreement import PairAgreement, pairwise
 from chartreview.store import queries
 from chartreview.store.db import Project
+from chartreview.store.keys import natural_keys
 from chartreview.store.team import local
-from chartreview.store.team.keys import natural_keys
 from chartreview.store.team.server import (
     Address,
     NeedsPassword,
@@ -129,6 +134,7 @@ class SyncReport:
     decisions: int = 0
     entry_ids: set[int] = field(default_factory=set)
     seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)  # a sentence per refused item
 
     def summary(self) -> str:
         text = (f"Synced in {self.seconds:.1f} s: sent {self.sent:,} events, received "
@@ -138,7 +144,83 @@ class SyncReport:
         if self.applied_waiting:
             text += (f"; {self.applied_waiting:,} waiting events applied to entries imported "
                      "since")
+        if self.refused:
+            text += (f"; refused {len(self.refused):,} that break the rules of 'chartreview "
+                     "label' (not stored)")
         return text + "."
+
+
+# --- what comes from the server -----------------------------------------------------------
+def _check_event(ev: dict[str, Any]) -> dict[str, Any]:
+    """A pulled event checked as ``label`` and ``merge-verdicts`` check one (the same
+    ``review.audit`` functions), with its tags cleaned as they would be stored.
+
+    Raises
+    ------
+    ChartreviewError
+        Naming the first field that is not acceptable.
+    """
+    tags = ev["tags"]
+    if tags is not None:
+        try:
+            tags = json.loads(tags) if isinstance(tags, str) else tags
+        except ValueError:
+            raise ChartreviewError("Its tags are not a list of words.") from None
+        if not isinstance(tags, list):
+            raise ChartreviewError("Tags must be a list of words.")
+    checked = audit.check_event(ev["kind"], analyst=ev["author"], verdict=ev["verdict"],
+                                tags=tags, confidence=ev["confidence"], note=ev["note"])
+    audit.check_time(ev["at"])
+    audit.check_range(ev["range_from"], ev["range_to"])
+    audit.check_seconds(ev["seconds"])
+    if ev["watch"] not in (None, 0, 1):
+        raise ChartreviewError(f"Its watch flag is {ev['watch']!r}, neither 0 nor 1.")
+    if ev["kind"] == "undo" and ev["undoes"] is None:
+        raise ChartreviewError("It is an undo that names no event.")
+    if checked["tags"] != tags:  # stored as label would store them: sorted, once each
+        ev = {**ev, "tags": None if checked["tags"] is None else json.dumps(checked["tags"])}
+    return ev
+
+
+def _check_decision(d: dict[str, Any]) -> dict[str, Any]:
+    audit.check_verdict(d["verdict"])
+    audit.check_analyst(d["decided_by"])
+    if not audit.check_note(d["reason"]) or not d["reason"].strip():
+        raise ChartreviewError("It gives no reason.")
+    audit.check_time(d["at"])
+    return d
+
+
+def _accepted(rows: list[dict[str, Any]], check: Callable[[dict[str, Any]], dict[str, Any]],
+              what: Callable[[dict[str, Any]], str], refused: list[str]) -> list[dict[str, Any]]:
+    """The rows that pass ``check`` (cleaned); a sentence in ``refused`` for each other."""
+    out = []
+    for row in rows:
+        try:
+            out.append(check(row))
+        except ChartreviewError as e:
+            reason = str(e).rstrip(".")
+            refused.append(visible(f"Refused {what(row)}: {reason[0].lower()}{reason[1:]}; "
+                                   "it was not stored."))
+    return out
+
+
+def _event_name(ev: dict[str, Any]) -> str:
+    return f"{ev['author']}'s {ev['kind']} event {ev['uuid']} on {ev['natural_key']}"
+
+
+def _decision_name(d: dict[str, Any]) -> str:
+    return f"{d['decided_by']}'s decision {d['uuid']} on {d['natural_key']}"
+
+
+def _assignment_name(a: dict[str, Any]) -> str:
+    return f"the assignment of {a['natural_key']} to {a['analyst']} by {a['assigned_by']}"
+
+
+def _check_assignment(a: dict[str, Any]) -> dict[str, Any]:
+    audit.check_analyst(a["analyst"])
+    audit.check_analyst(a["assigned_by"])
+    return a
 
 
 def sync(project: Project, *, password: str | None = None,
@@ -186,7 +268,9 @@ def sync(project: Project, *, password: str | None = None,
             rows, cursor = server.pull_events(cursor, pull_batch)
             if not rows:
                 break
-            got = local.apply_pulled(project, rows, cursor, by_key)
+            got = local.apply_pulled(
+                project, _accepted(rows, _check_event, _event_name, report.refused),
+                cursor, by_key)
             report.received += got.added + got.parked
             report.entry_ids |= got.entry_ids or set()
             if on_progress:
@@ -198,12 +282,15 @@ def sync(project: Project, *, password: str | None = None,
             rows, cursor = server.pull_assignments(cursor, pull_batch)
             if not rows:
                 break
-            report.assignments += local.save_assignments(project, rows, cursor, by_key)
+            report.assignments += local.save_assignments(
+                project, _accepted(rows, _check_assignment, _assignment_name, report.refused),
+                cursor, by_key)
         cursor = ln.cursors["decisions"]
         while True:
             rows, cursor = server.pull_decisions(cursor, pull_batch)
             if not rows:
                 break
+            rows = _accepted(rows, _check_decision, _decision_name, report.refused)
             report.entry_ids |= local.save_decisions(project, rows, cursor, by_key)
             report.decisions += len(rows)
         report.entry_ids |= local.flush(project, me)
@@ -278,24 +365,25 @@ def assign(project: Project, *, top: int, to: Sequence[str], overlap: int,
 
 
 # --- deciding ------------------------------------------------------------------------------
-def adjudicate(project: Project, entry_id: int, verdict: str, reason: str, *,
-               password: str | None = None, prompt: PasswordPrompt | None = None) -> SyncReport:
-    """Record the lead's final verdict on an entry, with the reason, and sync."""
-    try:
-        v = Verdict(verdict)
-    except ValueError:
-        raise ChartreviewError(
-            f"Unknown verdict {verdict!r}; use suspicious, ai or human.") from None
+def adjudicate(project: Project, entry_ids: int | Sequence[int], verdict: str, reason: str,
+               *, password: str | None = None,
+               prompt: PasswordPrompt | None = None) -> SyncReport:
+    """Record the lead's final verdict, with the reason, on an entry or on every run of a
+    case (one decision per run, in one server transaction), and sync."""
+    v = audit.check_verdict(verdict)
+    reason = audit.check_note(reason) or ""
     if not reason.strip():
         raise ChartreviewError("Give the reason for the decision (--reason).")
-    keys = natural_keys(project, [entry_id])
-    if entry_id not in keys:
-        raise ChartreviewError(f"There is no entry {entry_id}.")
+    ids = [entry_ids] if isinstance(entry_ids, int) else list(dict.fromkeys(entry_ids))
+    keys = natural_keys(project, ids)
+    missing = [i for i in ids if i not in keys]
+    if missing or not ids:
+        raise ChartreviewError(f"There is no entry {missing[0] if missing else ''}.")
     server, role = open_server(project, password=password, prompt=prompt)
     with server:
         if role != "lead":
             raise TeamError(f"Only a lead adjudicates; {server.address.user} is an analyst.")
-        server.decide(keys[entry_id], v.value, reason.strip())
+        server.decide([keys[i] for i in ids], v.value, reason.strip())
     return sync(project, password=password, prompt=prompt)
 
 

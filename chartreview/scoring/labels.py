@@ -11,7 +11,10 @@ SIGNAL_LABELS = {
     "smooth_streams": "Bot-smooth streams", "debut_crash": "Debut high, then crash",
     "low_volume": "Low-volume top spot", "spike": "Spike above own trend",
     "viral_only": "Viral without volume", "new_artist": "New act",
-    "flood": "Release flood", "album_week": "Album week (organic)",
+    "flood": "Release flood", "cliff_exit": "Gone from high up",
+    "album_alone": "Album without its songs", "new_wave": "Wave of new acts",
+    "event": "Event week (organic)", "buyers": "Buying audience (organic)",
+    "album_week": "Album week (organic)", "catalogue": "Catalogue surge (organic)",
     "broad": "On many charts (organic)", "seasonal": "Seasonal return (organic)",
     "slow_climb": "Slow climber (organic)",
 }

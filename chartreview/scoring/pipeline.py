@@ -1,9 +1,17 @@
 """Combine signals into one score per entry, with each signal's contribution kept.
 
 manipulation = noisy-OR of weight x value over the manipulation signals, each damped by
-the organic patterns found for the entry; ai = noisy-OR of the AI-act signals;
-score = 100 x noisy-OR(manipulation, ai). A signal's contribution is its share of the
-score (by its -log(1 - weight x value)); an organic pattern's is the points it removed.
+the organic patterns that explain it (:data:`chartreview.scoring.organic.EXPLAINS`);
+ai = noisy-OR of the AI-act signals; score = 100 x noisy-OR(manipulation, ai). A
+signal's contribution is its share of the score (by its -log(1 - weight x value)); an
+organic pattern's is the points it removed.
+
+What a score means: every signal is a comparison with a reference group (the chart's
+debuts at that height in that era, the median volume at that rank, the other regions'
+charts...), worth at most its weight when the entry is as extreme as the reference
+allows. No signal read from ranks alone reaches 80; a score of 80 or more needs
+evidence that rank data cannot give or two signals together (README, "What a score
+means", with the measured rates on real charts).
 """
 
 from __future__ import annotations
@@ -14,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from chartreview.domain import CancelToken, Progress, ProgressFn
+from chartreview.scoring import acts as act_signals
+from chartreview.scoring import organic as org
 from chartreview.scoring import signals as sig
-from chartreview.scoring.features import entry_features
+from chartreview.scoring.features import entry_acts, entry_features
 from chartreview.scoring.labels import SIGNAL_LABELS
 from chartreview.scoring.params import ScoringParams
 
@@ -24,75 +34,32 @@ MANIPULATION: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
     "regional": (sig.regional, "w_regional"),
     "smooth_streams": (sig.smooth, "w_smooth"),
     "debut_crash": (sig.debut_crash, "w_debut_crash"),
+    "cliff_exit": (sig.cliff_exit, "w_cliff_exit"),
     "low_volume": (sig.low_volume, "w_low_volume"),
     "spike": (sig.spike, "w_spike"),
     "viral_only": (sig.viral_only, "w_viral_only"),
+    "album_alone": (sig.album_alone, "w_album_alone"),
 }
 AI: dict[str, tuple[Callable[..., pd.DataFrame], str]] = {
-    "new_artist": (sig.new_artist, "w_new_artist"),
-    "flood": (sig.flood, "w_flood"),
+    "new_artist": (act_signals.new_artist, "w_new_artist"),
+    "flood": (act_signals.flood, "w_flood"),
+    "new_wave": (act_signals.new_wave, "w_new_wave"),
 }
-UNDAMPED = {"smooth_streams"}  # no organic pattern explains bot-flat streams
+NEEDS_ORGANIC = {"debut_crash", "cliff_exit"}  # compared with debuts outside album weeks
+EVIDENCE = ("cross_chart", "low_volume", "regional")  # what makes a new act's flood a farm
 
 
-def organic_patterns(feat: pd.DataFrame, pos: pd.DataFrame) -> pd.DataFrame:
-    """Flags (0/1) for the organic look-alikes, with reasons, per entry."""
-    out = pd.DataFrame(index=feat.index)
-    fam = feat[["track_id", "metric", "first", "last"]].copy()
-    fam = fam[fam["metric"] != "composite"]
-    # broad: the track is on charts of two or more kinds during this entry's run
-    m = feat[["track_id", "first", "last"]].reset_index().merge(
-        fam.rename(columns={"first": "f2", "last": "l2"}), on="track_id")
-    m = m[(m["f2"] <= m["last"] + pd.Timedelta(days=7)) & (m["l2"] >= m["first"] -
-                                                            pd.Timedelta(days=7))]
-    n_kinds = m.groupby("entry_id")["metric"].nunique()
-    out["broad"] = n_kinds.reindex(feat.index).fillna(0).ge(2).astype(float)
-    kinds = m[m["entry_id"].isin(n_kinds.index[n_kinds >= 2])].groupby("entry_id")["metric"]
-    reason = kinds.agg(lambda s: "also on " + ", ".join(sorted(set(s))) + " charts during its run")
-    out["broad_reason"] = reason.reindex(feat.index).astype(object).where(
-        out["broad"] > 0, "")
-    # album week: an established act with four or more tracks debuting within three days
-    tr = feat.groupby("track_id").agg(artist_id=("artist_id", "first"),
-                                      first=("track_first", "first"),
-                                      artist_first=("artist_first", "first"))
-    est = tr[(tr["first"] - tr["artist_first"]).dt.days >= 28]
-    pair = est.reset_index().merge(est.reset_index(), on="artist_id", suffixes=("", "_o"))
-    pair = pair[(pair["first_o"] - pair["first"]).abs() <= pd.Timedelta(days=3)]
-    together = pair.groupby("track_id")["track_id_o"].nunique()
-    out["album_week"] = (feat["track_id"].map(together).fillna(0) >= 4).astype(float)
-    out["album_week_reason"] = [
-        f"{int(n)} tracks by an established act debuted within three days" if a else ""
-        for n, a in zip(feat["track_id"].map(together).fillna(0), out["album_week"], strict=True)]
-    # seasonal: back after 200+ days in the same months
-    dates = pos[["track_id", "date"]].drop_duplicates().sort_values(["track_id", "date"])
-    gaps = dates.groupby("track_id")["date"].diff().dt.days
-    long_gap = dates.loc[gaps >= 200, "track_id"].unique()
-    seasonal_tracks = set()
-    for t in long_gap:
-        d = dates.loc[dates["track_id"] == t, "date"]
-        g = d.diff().dt.days
-        cut = g.idxmax()
-        before, after = set(d.loc[:cut].iloc[:-1].dt.month), set(d.loc[cut:].dt.month)
-        near = {(m + k - 1) % 12 + 1 for m in before for k in (-1, 0, 1)}
-        if after & near:
-            seasonal_tracks.add(t)
-    out["seasonal"] = feat["track_id"].isin(seasonal_tracks).astype(float)
-    out["seasonal_reason"] = np.where(out["seasonal"] > 0,
-                                      "came back in the same season after months away", "")
-    # slow climber: climbed a third of the chart over five or more periods
-    periods = (feat["peak_date"] - feat["first"]).dt.days / feat["period_days"]
-    climb = (feat["debut_rank"] - feat["peak"]) >= 0.3 * feat["size"]
-    out["slow_climb"] = ((periods >= 5) & climb).astype(float)
-    out["slow_climb_reason"] = [
-        f"climbed from No. {d} to No. {p} over {n:.0f} periods" if s else ""
-        for d, p, n, s in zip(feat["debut_rank"], feat["peak"], periods, out["slow_climb"],
-                              strict=True)]
-    return out
+def _noisy_or(terms: dict[str, np.ndarray], names: list[str], n: int) -> np.ndarray:
+    keep = np.ones(n)
+    for name in names:
+        keep *= 1 - np.clip(terms[name], 0, 0.999)
+    return 1 - keep
 
 
 def score(
     positions: pd.DataFrame, charts: pd.DataFrame, names: pd.DataFrame,
     params: ScoringParams | None = None, *, stats: pd.DataFrame | None = None,
+    credits: pd.DataFrame | None = None,
     on_progress: ProgressFn | None = None, cancel: CancelToken | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score every entry.
@@ -102,10 +69,13 @@ def score(
     positions, charts
         See :mod:`chartreview.scoring.features`.
     names
-        ``artist_id`` -> ``artist`` (the lead artist's name) as a frame with those columns.
+        ``artist_id`` -> ``artist`` (every act's name) as a frame with those columns.
     stats
         :func:`chartreview.scoring.stats.entry_stats` of ``positions`` when already
         known (kept from an earlier run and updated); computed here otherwise.
+    credits
+        ``track_id``, ``artist_id``: every act a track credits; the lead artist only
+        when not given.
 
     Returns
     -------
@@ -126,85 +96,132 @@ def score(
 
     step(0, "Computing entry features")
     feat = entry_features(positions, charts, stats)
-    artists = names.set_index("artist_id")["artist"] if len(names) else pd.Series(dtype=str)
+    acts = entry_acts(feat, credits)
+    display = org.Names(dict(zip(names["artist_id"].astype(int), names["artist"],
+                                 strict=True)) if len(names) else {})
     step(1, "Looking for organic patterns")
-    organic = organic_patterns(feat, positions)
-    damp = pd.concat([organic["album_week"] * p.d_album_week, organic["broad"] * p.d_broad,
-                      organic["seasonal"] * p.d_seasonal, organic["slow_climb"] * p.d_slow_climb],
-                     axis=1).max(axis=1)
+    organic = org.patterns(feat, acts, positions, p, display)
+    new = act_signals.newness(feat, acts, positions, p)
     results: dict[str, pd.DataFrame] = {}
-    terms: dict[str, pd.Series] = {}
-    raw: dict[str, pd.Series] = {}
-    for i, (name, (fn, weight)) in enumerate({**MANIPULATION, **AI}.items(), start=2):
+    for i, (name, (fn, _)) in enumerate(MANIPULATION.items(), start=2):
         step(i, f"Signal: {SIGNAL_LABELS[name]}")
-        extra = (artists,) if name in AI else ()
-        res = fn(feat, positions, charts, p, *extra)
-        res = res[~res.index.duplicated()]
-        results[name] = res
-        v = res["value"].astype(float).reindex(feat.index).fillna(0.0).clip(0, 1)
-        t = getattr(p, weight) * v
-        raw[name] = t
-        if name == "flood":  # a new act's debut album charts everywhere: organic
-            t = t * (1 - organic["broad"] * p.d_broad)
-        terms[name] = t if (name in AI or name in UNDAMPED) else t * (1 - damp)
+        extra: dict[str, pd.DataFrame] = (
+            {"organic": organic} if name in NEEDS_ORGANIC else
+            {"acts": acts} if name == "album_alone" else {})
+        results[name] = fn(feat, positions, charts, p, **extra)
+    for i, (name, (fn, _)) in enumerate(AI.items(), start=2 + len(MANIPULATION)):
+        step(i, f"Signal: {SIGNAL_LABELS[name]}")
+        results[name] = fn(feat, acts, new, p, display)
+    index = feat.index
+    # The combination works on plain arrays aligned with ``index``: a few hundred small
+    # pandas operations cost a fifth of a million-position run (measured)
+    raw: dict[str, np.ndarray] = {}
+    value: dict[str, np.ndarray] = {}  # before weighting: what the evidence below reads
+    for name, (_, weight) in {**MANIPULATION, **AI}.items():
+        res = results[name] = results[name][~results[name].index.duplicated()]
+        value[name] = _aligned(res["value"], index).clip(0, 1)
+        raw[name] = getattr(p, weight) * value[name]
+    strength = {pat: organic[pat].to_numpy(np.float64) * getattr(p, org.DAMPING[pat])
+                for pat in org.PATTERNS}
+    terms: dict[str, np.ndarray] = {}
+    for name in MANIPULATION:
+        explaining = [strength[pat] for pat, sigs in org.EXPLAINS.items() if name in sigs]
+        damp = np.max(explaining, axis=0) if explaining else 0.0
+        terms[name] = raw[name] * (1 - damp)
+    terms["new_artist"] = raw["new_artist"]
+    terms["new_wave"] = raw["new_wave"]
     # A flood alone is how stars release albums too; it points to an AI farm when the
     # titles also sell without streams, top a chart on little volume, or live in one region
-    evidence = pd.concat([raw[n] / getattr(p, MANIPULATION[n][1])
-                          for n in ("cross_chart", "low_volume", "regional")], axis=1).max(axis=1)
-    terms["flood"] = terms["flood"] * (p.w_flood_alone / p.w_flood) * (1 - evidence) + \
-        terms["flood"] * evidence
-    terms["cross_chart_ai"] = 0.5 * evidence * results_value(results, "new_artist", feat.index)
+    each = np.vstack([value[n] for n in EVIDENCE])
+    evidence = each.max(axis=0)
+    # ... and only a new act's flood counts with nothing else odd
+    flood_new = (_aligned(results["flood"]["new"], index) if "new" in results["flood"]
+                 else np.zeros(len(index)))
+    flood = value["flood"] * (1 - strength["broad"])  # a new act's album charts everywhere
+    # a new act's titles, not only this one: a farm's lowest title sells no more than it
+    # must (an established act's other songs say nothing of this one)
+    by_act = pd.Series(evidence).groupby(feat["artist_id"].to_numpy()).transform("max")
+    act_evidence = np.where(flood_new > 0, by_act.to_numpy(), evidence)
+    terms["flood"] = flood * (p.w_flood_alone * (1 - act_evidence) * flood_new
+                              + p.w_flood * act_evidence)
+    terms["cross_chart_ai"] = 0.5 * evidence * _aligned(results["new_artist"]["value"], index)
     step(steps - 1, "Combining")
-
-    def noisy_or(names_: list[str], use: dict[str, pd.Series]) -> pd.Series:
-        keep = pd.Series(1.0, index=feat.index)
-        for n in names_:
-            keep *= 1 - use[n].clip(0, 0.999)
-        return 1 - keep
 
     man_names = list(MANIPULATION)
     ai_names = [*AI, "cross_chart_ai"]
-    manipulation = noisy_or(man_names, terms)
-    ai = noisy_or(ai_names, terms)
+    manipulation = _noisy_or(terms, man_names, len(index))
+    ai = _noisy_or(terms, ai_names, len(index))
     total = 1 - (1 - manipulation) * (1 - ai)
-    undamped = 1 - (1 - noisy_or(man_names, raw)) * (1 - ai)
-    logs = {n: -np.log1p(-terms[n].clip(0, 0.999)) for n in man_names + ai_names}
-    log_sum = sum(logs.values())
-    share = {n: (logs[n] / log_sum.replace(0, np.nan)).fillna(0) * total * 100 for n in logs}
-    share["cross_chart"] = share["cross_chart"] + share.pop("cross_chart_ai")
-    contrib = pd.DataFrame(share)
-    top = contrib.idxmax(axis=1).where(contrib.max(axis=1) > 0.5)
-    reason_of = {n: results[n]["reason"] for n in results}
-    reasons = [reason_of[t].get(e, "") if isinstance(t, str) else "" for e, t in
-               zip(feat.index, top, strict=True)]
+    undamped = 1 - (1 - _noisy_or(raw, man_names, len(index))) * (1 - ai)
+    logs = {n: -np.log1p(-np.clip(terms[n], 0, 0.999)) for n in man_names + ai_names}
+    log_sum = np.sum(list(logs.values()), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(log_sum > 0, total * 100 / log_sum, 0.0)
+    share = {n: logs[n] * scale for n in logs}
+    # the new act's sales-only evidence counts for the signal that gave it
+    src = each.argmax(axis=0)
+    via = share.pop("cross_chart_ai")
+    for k, n in enumerate(EVIDENCE):
+        share[n] = share[n] + np.where(src == k, via, 0.0)
+    contrib = pd.DataFrame(share, index=index)
+    names_ = np.array(list(share))
+    best = np.vstack(list(share.values()))
+    top = pd.Series(np.where(best.max(axis=0) > 0.5, names_[best.argmax(axis=0)], None),
+                    index=index, dtype=object)
+    reasons = np.full(len(index), "", dtype=object)
+    for name, res in results.items():
+        mine = top.to_numpy() == name
+        if mine.any():
+            reasons[mine] = res["reason"].reindex(index[mine]).fillna("").to_numpy()
     scores = pd.DataFrame({"score": (total * 100).round(2),
                            "manipulation": (manipulation * 100).round(2),
                            "ai": (ai * 100).round(2), "top_signal": top, "reason": reasons},
-                          index=feat.index)
-    # long table of what fired
-    rows = []
-    for name, res in results.items():
-        c = contrib[name].reindex(res.index)
-        fired = res[(res["value"].astype(float) > 0.01) & (c > 0.05)]
-        for eid, r in fired.iterrows():
-            rows.append((eid, name, float(r["value"]), round(float(c[eid]), 2), r["reason"],
-                         r["reference"]))
-    removed = (undamped - total) * 100
-    for pattern in ("album_week", "broad", "seasonal", "slow_climb"):
-        strength = organic[pattern] * getattr(p, {"album_week": "d_album_week",
-                                                  "broad": "d_broad", "seasonal": "d_seasonal",
-                                                  "slow_climb": "d_slow_climb"}[pattern])
-        hit = (strength > 0) & (strength >= damp - 1e-9) & (removed > 0.5)
-        for eid in feat.index[hit]:
-            rows.append((eid, pattern, float(organic.at[eid, pattern]),
-                         -round(float(removed[eid]), 2), organic.at[eid, f"{pattern}_reason"],
-                         "organic pattern: pulls the manipulation signals down"))
-    signals = pd.DataFrame(rows, columns=["entry_id", "signal", "value", "contribution",
-                                          "reason", "reference"])
+                          index=index)
+    signals = _fired(results, contrib, organic, strength, raw, (undamped - total) * 100)
     if on_progress:
         on_progress(Progress(steps, steps, "Scored"))
     return scores, signals
 
 
-def results_value(results: dict[str, pd.DataFrame], name: str, index: pd.Index) -> pd.Series:
-    return results[name]["value"].astype(float).reindex(index).fillna(0.0)
+def _aligned(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """``values`` (by entry_id) as an array in ``index`` order, 0 where absent."""
+    return values.astype(float).reindex(index).fillna(0.0).to_numpy(np.float64)
+
+
+def _fired(results: dict[str, pd.DataFrame], contrib: pd.DataFrame, organic: pd.DataFrame,
+           strength: dict[str, np.ndarray], raw: dict[str, np.ndarray],
+           removed: np.ndarray) -> pd.DataFrame:
+    """The long table of what fired, and of the organic patterns with the points each
+    removed (the removal shared among the patterns by what each explains)."""
+    parts = []
+    for name, res in results.items():
+        c = contrib[name].reindex(res.index)
+        keep = (res["value"].astype(float) > 0.01) & (c > 0.05)
+        r = res[keep]
+        parts.append(pd.DataFrame({
+            "entry_id": r.index.to_numpy(), "signal": name,
+            "value": r["value"].astype(float).to_numpy(), "contribution": c[keep].round(2),
+            "reason": r["reason"].to_numpy(), "reference": r["reference"].to_numpy()}))
+    pull = {pat: strength[pat] * np.sum([raw[s] for s in sigs], axis=0)
+            for pat, sigs in org.EXPLAINS.items()}
+    pull_sum = np.sum(list(pull.values()), axis=0)
+    index = contrib.index
+    for pat in org.PATTERNS:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            part = np.where(pull_sum > 0, removed * pull[pat] / pull_sum, 0.0)
+        hit = (strength[pat] > 0) & (part > 0.5)
+        if hit.any():
+            ids = index[hit]
+            parts.append(pd.DataFrame({
+                "entry_id": ids.to_numpy(), "signal": pat,
+                "value": organic.loc[ids, pat].to_numpy(),
+                "contribution": -np.round(part[hit], 2),
+                "reason": organic.loc[ids, f"{pat}_reason"].to_numpy(),
+                "reference": "organic pattern: pulls down the signals it explains"}))
+    columns = ["entry_id", "signal", "value", "contribution", "reason", "reference"]
+    parts = [x for x in parts if len(x)]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(parts, ignore_index=True)[columns]
+    out["contribution"] = out["contribution"].astype(float)
+    return out.sort_values(["entry_id", "signal"], kind="stable").reset_index(drop=True)

@@ -46,28 +46,30 @@ def score_project(
     """Score every entry of ``project`` and persist what changed.
 
     Skipped when neither the data (imports) nor the settings changed since the last run,
-    unless ``force``. ``params`` default to the last run's settings, else the defaults.
+    unless ``force``. ``params`` default to the last run's settings when it was made by
+    this scoring version, else the defaults (an older version's weights mean other things).
     """
     from chartreview.scoring import stats as entry_stats
     from chartreview.scoring.pipeline import score
 
     started = time.perf_counter()
     last = store_scores.last_run(project)
-    if params is None:
-        params = ScoringParams.from_dict(last["settings"]) if last else ScoringParams()
+    if params is None:  # the last run's settings, unless they were another version's
+        params = (ScoringParams.from_dict(last["settings"])
+                  if last and last["version"] == SCORING_VERSION else ScoringParams())
     settings = params.to_dict()
     version = store_scores.data_version(project)
     if (not force and last is not None and last["settings"] == settings
             and last["data_version"] == version and last["version"] == SCORING_VERSION):
         return ScoreReport(last["entries"], 0, 0, 0.0, skipped=True, run_id=last["id"])
-    positions, charts, names = store_scores.scoring_frames(project)
+    positions, charts, names, credits = store_scores.scoring_frames(project)
     if positions.empty:
         return ScoreReport(0, 0, 0, time.perf_counter() - started)
     # What each entry's own positions say is kept between runs: only the entries that
     # gained positions since are computed again; the comparisons are all made afresh.
     cached = store_scores.entry_stats(project, entry_stats.STATS_VERSION)
     stats, redone = entry_stats.update(positions, charts, cached)
-    scores, signals = score(positions, charts, names, params, stats=stats,
+    scores, signals = score(positions, charts, names, params, stats=stats, credits=credits,
                             on_progress=on_progress, cancel=cancel)
     if cancel is not None:
         cancel.check()

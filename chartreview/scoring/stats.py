@@ -15,9 +15,13 @@ import numpy as np
 import pandas as pd
 
 # Bump when what is computed here changes: cached rows of another version are redone.
-STATS_VERSION = 1
+STATS_VERSION = 2
 COLUMNS = ["n", "first", "last", "debut_rank", "peak", "max_rank", "peak_day",
-           "peak_streams", "peak_sales", "amp", "noise", "spike_ratio", "spike_day"]
+           "peak_streams", "peak_sales", "amp", "noise", "spike_ratio", "spike_day",
+           "rank2", "rank3", "exit_rank", "n_returns", "ret_day", "ret_rank", "run_months",
+           "ret_months", "mid_rank", "late_rank", "mid_volume", "late_volume"]
+RETURN_DAYS = 28  # away this long, then back: a return (re-entry)
+SEASON_DAYS = 200  # away this long: the next run is another season's
 EPOCH = np.datetime64("1970-01-01", "D")
 MONDAY_OFFSET = 3  # 1970-01-01 was a Thursday; Monday is day 0 of the week
 
@@ -55,10 +59,17 @@ def entry_stats(positions: pd.DataFrame, charts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS, dtype=float).rename_axis("entry_id")
     e = positions["entry_id"].to_numpy(np.int64)
     d = day_numbers(positions["date"])
+    r = positions["rank"].to_numpy(np.int64)
     order = np.lexsort((d, e))
+    e, d, r = e[order], d[order], r[order]
+    if ((e[1:] == e[:-1]) & (d[1:] == d[:-1])).any():  # rare: sort those by rank too
+        again = np.lexsort((r, d, e))
+        order, e, d, r = order[again], e[again], d[again], r[again]
+    # One position per entry and day, the best: a song under two Spotify URIs charted
+    # twice on one date before the URIs were joined (and may in a merged project)
+    first_of_day = np.r_[True, (e[1:] != e[:-1]) | (d[1:] != d[:-1])]
+    order, e, d, r = order[first_of_day], e[first_of_day], d[first_of_day], r[first_of_day]
     is_sales, is_daily = (a[order] for a in _entry_kind(positions, charts))
-    e, d = e[order], d[order]
-    r = positions["rank"].to_numpy(np.int64)[order]
     streams = positions["streams"].to_numpy(np.float64)[order]
     sales = positions["sales"].to_numpy(np.float64)[order]
     starts = np.flatnonzero(np.r_[True, e[1:] != e[:-1]])
@@ -77,6 +88,76 @@ def entry_stats(positions: pd.DataFrame, charts: pd.DataFrame) -> pd.DataFrame:
     ratio, day = _spike(e, d, np.where(is_sales, sales, streams))
     out["spike_ratio"] = ratio.reindex(out.index).to_numpy(np.float64)
     out["spike_day"] = day.reindex(out.index)
+    for col, values in _shape(e, d, r, starts, n, is_daily[starts]).items():
+        out[col] = values
+    volume = np.where(is_sales, sales, streams)
+    for col, values in _levels(r, volume, starts, n).items():
+        out[col] = values
+    return out
+
+
+def _shape(e: np.ndarray, d: np.ndarray, r: np.ndarray, starts: np.ndarray, n: np.ndarray,
+           daily: np.ndarray) -> dict[str, np.ndarray]:
+    """The run's shape from ranks and dates alone (``e``, ``d`` sorted, one row a day).
+
+    rank2, rank3: the rank one and two periods after the debut (0: not on the chart);
+    exit_rank: the rank of the last position; n_returns: comebacks after RETURN_DAYS or
+    more away, ret_day and ret_rank the best-placed of them (0: none); run_months and
+    ret_months: bit masks (bit 0 January) of the months of the first season's positions
+    and of the comebacks after SEASON_DAYS away (holiday songs).
+    """
+    period = np.where(daily, 1, 7)
+    first = d[starts]
+    key = e * 100_000 + d  # days since 1970 stay below 100,000 until the 23rd century
+    out: dict[str, np.ndarray] = {}
+    for k, col in ((1, "rank2"), (2, "rank3")):
+        want = e[starts] * 100_000 + first + k * period
+        at = np.minimum(np.searchsorted(key, want), len(key) - 1)
+        out[col] = np.where(key[at] == want, r[at], 0)
+    out["exit_rank"] = r[starts + n - 1]
+    gap = np.r_[0, np.diff(d)]
+    gap[starts] = 0
+    back = gap >= RETURN_DAYS
+    out["n_returns"] = np.add.reduceat(back.astype(np.int64), starts)
+    best = np.where(back, r, np.iinfo(np.int64).max)  # per entry the best-placed return
+    at = np.minimum.reduceat(np.where(best == np.minimum.reduceat(best, starts)[
+        np.repeat(np.arange(len(starts)), n)], np.arange(len(e)), len(e)), starts)
+    has = out["n_returns"] > 0
+    out["ret_day"] = np.where(has, d[np.minimum(at, len(e) - 1)], 0)
+    out["ret_rank"] = np.where(has, r[np.minimum(at, len(e) - 1)], 0)
+    month = (d.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64) % 12)
+    bit = np.left_shift(1, month)
+    season = gap >= SEASON_DAYS
+    later = np.cumsum(season) - np.repeat(np.cumsum(season)[starts] - season[starts], n)
+    out["run_months"] = np.bitwise_or.reduceat(np.where(later == 0, bit, 0), starts)
+    out["ret_months"] = np.bitwise_or.reduceat(np.where(season, bit, 0), starts)
+    return out
+
+
+def _levels(r: np.ndarray, volume: np.ndarray, starts: np.ndarray,
+            n: np.ndarray) -> dict[str, np.ndarray]:
+    """Mean rank and mean log volume (as volume) over the middle and the last third of each
+    run: a run that fades has a late level well below its middle; a campaign holds its
+    level, then stops. The thirds of a run lie together in the sorted rows: sums over
+    blocks, no group-by (a tenth of the time of a pandas median at a million rows)."""
+    third = (3 * (np.arange(len(r)) - np.repeat(starts, n))) // np.repeat(n, n)
+    block = np.repeat(np.arange(len(starts)), n) * 3 + third
+    cut = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    which = block[cut]
+    out: dict[str, np.ndarray] = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logv = np.log(volume)
+    for name, values in (("rank", r.astype(np.float64)), ("volume", logv)):
+        ok = np.isfinite(values)
+        total = np.add.reduceat(np.where(ok, values, 0.0), cut)
+        count = np.add.reduceat(ok.astype(np.int64), cut)
+        full = np.full(len(starts) * 3, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            full[which] = np.where(count > 0, total / count, np.nan)
+        if name == "volume":
+            full = np.exp(full)
+        out[f"mid_{name}"] = full[1::3]
+        out[f"late_{name}"] = full[2::3]
     return out
 
 

@@ -219,6 +219,38 @@ def m0003_scoring_cache(db: Database) -> None:
         foreign_keys=[("entry_id", "entries", "id")],
     )
 
+@migrations()
+def m0004_track_identity(db: Database) -> None:
+    # One song is one track across Spotify URIs and sources (tracks.norm_key, now unique,
+    # is its identity; every URI is kept in track_uris), and a track's credit is cut into
+    # the acts it names (track_artists; tracks.artist_id stays the lead act). An older
+    # project is re-keyed and the tracks and entries that now coincide are merged, with
+    # their positions, review events and verdicts (chartreview.store.identity).
+    # (One number for this wave's scoring work too: the new entry_stats columns below.)
+    from chartreview.store.identity import rekey
+
+    db["track_uris"].create(
+        {"spotify_id": str, "track_id": int}, pk="spotify_id",
+        foreign_keys=[("track_id", "tracks", "id")], not_null={"track_id"})
+    db["track_uris"].create_index(["track_id"])
+    db["track_artists"].create(
+        {"track_id": int, "position": int, "artist_id": int, "role": str},
+        pk=("track_id", "position"),
+        foreign_keys=[("track_id", "tracks", "id"), ("artist_id", "artists", "id")],
+        not_null={"artist_id", "role"})
+    db["track_artists"].create_index(["artist_id"])
+    db.execute("INSERT INTO track_uris (spotify_id, track_id) "
+               "SELECT spotify_id, id FROM tracks WHERE spotify_id IS NOT NULL")
+    rekey(db.conn)
+    db.execute("DROP INDEX IF EXISTS idx_tracks_norm_key")
+    db.execute("CREATE UNIQUE INDEX idx_tracks_norm_key ON tracks (norm_key)")
+    # What scoring keeps of a run's shape (scoring.stats, version 2): the ranks one and two
+    # periods after the debut, the exit, comebacks and their months, the run's levels
+    for col in ("rank2", "rank3", "exit_rank", "n_returns", "ret_day", "ret_rank",
+                "run_months", "ret_months"):
+        db["entry_stats"].add_column(col, int)
+    for col in ("mid_rank", "late_rank", "mid_volume", "late_volume"):
+        db["entry_stats"].add_column(col, float)
 
 
 @migrations()
@@ -248,10 +280,12 @@ def m0006_team_sync(db: Database) -> None:
     )
     # Colleagues' events on entries this project has not imported: kept, listed, and
     # applied once the entry is imported
+    # (with the review loop's fields, batch being the UUID of the decision's first event)
     db["team_pending"].create(
         {"uuid": str, "seq": int, "natural_key": str, "kind": str, "verdict": str,
          "tags": str, "confidence": int, "note": str, "analyst": str, "at": str,
-         "undoes_uuid": str},
+         "undoes_uuid": str, "seconds": float, "batch": str, "range_from": str,
+         "range_to": str, "watch": int},
         pk="uuid", not_null={"natural_key", "kind", "analyst", "at"},
     )
     db["team_pending"].create_index(["natural_key"])
@@ -272,6 +306,42 @@ def m0006_team_sync(db: Database) -> None:
     db["team_decisions"].create_index(["entry_id", "id"])
     # Entries whose verdicts row waits to be refolded from newly pulled events
     db["team_dirty"].create({"entry_id": int}, pk="entry_id")
+
+
+@migrations()
+def m0007_review_loop(db: Database) -> None:
+    # The review loop (issue 13). review_events stays append-only; each event may now say
+    # how long the analyst looked (seconds, from the case shown to the key), which other
+    # events it was decided with (batch: one verdict on a case is one event per run, undone
+    # together), the campaign range it marks (range_from/range_to, ISO dates), whether the
+    # case is watched, and for a watched case what the entry looked like then (baseline,
+    # JSON: weeks, last date, score, signals fired), so a later import can bring it back
+    # with what changed. verdicts holds the current range, watch and baseline, written in
+    # the same transaction as the event, as before.
+    for col, kind in (("seconds", float), ("batch", int), ("range_from", str),
+                      ("range_to", str), ("watch", int), ("baseline", str)):
+        db["review_events"].add_column(col, kind)
+    for col, kind in (("range_from", str), ("range_to", str), ("watch", int),
+                      ("baseline", str)):
+        db["verdicts"].add_column(col, kind)
+    db.execute("CREATE INDEX idx_review_events_batch ON review_events(batch) "
+               "WHERE batch IS NOT NULL")
+    db.execute("CREATE INDEX idx_verdicts_watch ON verdicts(entry_id) WHERE watch = 1")
+    # Queues an analyst saved: a filter (JSON of review.queue.QueueDef) under a name
+    db["saved_queues"].create(
+        {"id": int, "name": str, "definition": str, "created_at": str},
+        pk="id", not_null={"name", "definition", "created_at"},
+    )
+    db["saved_queues"].create_index(["name"], unique=True)
+    # What a source says about a track beyond title and artist (label, distributor), for
+    # "more like this: same label"; filled by imports whose files carry such a column
+    db["track_facts"].create(
+        {"track_id": int, "name": str, "value": str},
+        pk=("track_id", "name", "value"),
+        foreign_keys=[("track_id", "tracks", "id")],
+    )
+    db["track_facts"].create_index(["name", "value"])
+
 
 
 SCHEMA_VERSION = len(migrations._migrations)

@@ -5,9 +5,11 @@ Sorting and filtering happen here, in indexed SQL, never over a frame in memory.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chartreview.domain import ChartreviewError
 from chartreview.store.db import Project
 
 # Sort keys a user may ask for -> SQL expression (a whitelist: never interpolate input)
@@ -42,7 +44,8 @@ ENTRY_COLUMNS = """
     s.score AS score, s.manipulation AS manipulation, s.ai AS ai, s.top_signal AS top_signal,
     s.reason AS reason, v.verdict AS verdict, v.analyst AS analyst, v.note AS note,
     v.tags AS tags, v.confidence AS confidence, v.updated_at AS reviewed_at,
-    v.event_id AS event_id
+    v.event_id AS event_id, v.range_from AS range_from, v.range_to AS range_to,
+    v.watch AS watch
 """
 ENTRY_FROM = """
     FROM entries e
@@ -60,7 +63,7 @@ class EntryFilter:
 
     text: str = ""
     chart_ids: list[int] = field(default_factory=list)
-    verdict: str = ""  # suspicious | ai | human | unreviewed | reviewed | ""
+    verdict: str = ""  # suspicious | ai | human | disputed | unreviewed | reviewed | ""
     min_score: float | None = None
     max_score: float | None = None
     signal: str = ""
@@ -69,6 +72,7 @@ class EntryFilter:
     artist_id: int | None = None
     analyst: str = ""
     assigned_to: str = ""  # team review: only entries assigned to this analyst
+    disputes: bool = False  # team review: entries analysts disagree on, or a lead decided
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -114,6 +118,9 @@ class EntryFilter:
         if self.assigned_to:
             clauses.append("e.id IN (SELECT entry_id FROM team_assignments WHERE analyst = ?)")
             params.append(self.assigned_to)
+        if self.disputes:
+            clauses.append("(v.verdict = 'disputed' OR e.id IN (SELECT entry_id FROM "
+                           "team_decisions))")
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
@@ -130,6 +137,29 @@ def _rows(project: Project, sql: str, params: list[Any]) -> list[dict[str, Any]]
     cur = project.conn.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur]
+
+
+def select_dicts(project: Project, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Rows of a read query as dicts by column name (for the store's other read modules)."""
+    return _rows(project, sql, list(params))
+
+
+def charts_matching(project: Project, text: str) -> list[int]:
+    """Ids of the charts whose label holds one of the comma-separated names in ``text``
+    (any case); every chart for an empty text.
+
+    Raises
+    ------
+    ChartreviewError
+        When names are given and no chart matches them.
+    """
+    names = [n.strip().lower() for n in text.split(",") if n.strip()]
+    if not names:
+        return []
+    found = [c["id"] for c in charts(project) if any(n in c["label"].lower() for n in names)]
+    if not found:
+        raise ChartreviewError(f"No chart matches {text.strip()!r}.")
+    return found
 
 
 def list_entries(
@@ -162,6 +192,11 @@ def rows_for(project: Project, ids: list[int]) -> dict[int, dict[str, Any]]:
     rows = _rows(project, f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE e.id IN ({marks})",
                  list(ids))
     return {r["entry_id"]: r for r in rows}
+
+
+def last_entry_id(project: Project) -> int:
+    """The newest entry's id (0 in an empty project): entries above it are new."""
+    return int(project.conn.execute("SELECT COALESCE(MAX(id), 0) FROM entries").fetchone()[0])
 
 
 def entry(project: Project, entry_id: int) -> dict[str, Any] | None:
@@ -198,7 +233,8 @@ def signals(project: Project, entry_id: int) -> list[dict[str, Any]]:
 def events(project: Project, entry_id: int | None = None) -> list[dict[str, Any]]:
     base = (
         "SELECT ev.id AS event_id, ev.entry_id, ev.kind, ev.verdict, ev.tags, ev.confidence, "
-        "ev.note, ev.analyst, ev.at, ev.undoes FROM review_events ev"
+        "ev.note, ev.analyst, ev.at, ev.undoes, ev.seconds, ev.batch, ev.range_from, "
+        "ev.range_to, ev.watch FROM review_events ev"
     )
     if entry_id is None:
         return _rows(project, base + " ORDER BY ev.id", [])
@@ -261,7 +297,8 @@ def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
             "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
             "t.title AS title, t.artist_credit AS artist, e.first_date AS first_date, "
             "ev.kind, ev.verdict, ev.tags, ev.confidence, ev.note, ev.analyst, ev.at, "
-            "ev.undoes FROM review_events ev JOIN entries e ON e.id = ev.entry_id "
+            "ev.undoes, ev.seconds, ev.batch, ev.range_from, ev.range_to, ev.watch "
+            "FROM review_events ev JOIN entries e ON e.id = ev.entry_id "
             "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
             f"WHERE ev.entry_id IN ({marks})", chunk)
     return sorted(out, key=lambda r: r["event_id"])

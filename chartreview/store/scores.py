@@ -12,11 +12,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def scoring_frames(project: Project) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """positions (entry, chart, track, artist, date, rank, streams, sales), charts, names.
+def scoring_frames(
+    project: Project,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """positions (entry, chart, track, artist, date, rank, streams, sales), charts, names
+    (every act's name), credits (track_id, artist_id: every act a track credits).
 
     Positions come from the packed column cache (:mod:`chartreview.store.columns`).
     """
+    import numpy as np
     import pandas as pd
 
     from chartreview.store.columns import positions_frame
@@ -27,11 +31,17 @@ def scoring_frames(project: Project) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
         "SELECT id AS chart_id, name || ' (' || region || ', ' || frequency || ')' AS label, "
         "region, frequency, metric FROM charts", conn)
     names = pd.read_sql_query("SELECT id AS artist_id, name AS artist FROM artists", conn)
-    return positions, charts, names
+    credits = pd.DataFrame(np.asarray(conn.execute(
+        "SELECT track_id, artist_id FROM track_artists").fetchall(), dtype=np.int64).reshape(
+        -1, 2), columns=["track_id", "artist_id"])
+    return positions, charts, names, credits
 
 
 STAT_COLUMNS = ("n", "first", "last", "debut_rank", "peak", "max_rank", "peak_day",
-                "peak_streams", "peak_sales", "amp", "noise", "spike_ratio", "spike_day")
+                "peak_streams", "peak_sales", "amp", "noise", "spike_ratio", "spike_day",
+                "rank2", "rank3", "exit_rank", "n_returns", "ret_day", "ret_rank",
+                "run_months", "ret_months", "mid_rank", "late_rank", "mid_volume",
+                "late_volume")
 
 
 def entry_stats(project: Project, version: int) -> pd.DataFrame:
@@ -42,7 +52,9 @@ def entry_stats(project: Project, version: int) -> pd.DataFrame:
         f"SELECT entry_id, {', '.join(STAT_COLUMNS)} FROM entry_stats WHERE version = ?",
         project.conn, params=(version,), index_col="entry_id",
         dtype={"spike_day": "Int64", "peak_streams": "float64", "peak_sales": "float64",
-               "amp": "float64", "noise": "float64", "spike_ratio": "float64"})
+               "amp": "float64", "noise": "float64", "spike_ratio": "float64",
+               "mid_rank": "float64", "late_rank": "float64", "mid_volume": "float64",
+               "late_volume": "float64"})
 
 
 def _stat_rows(stats: pd.DataFrame, version: int) -> list[tuple[Any, ...]]:

@@ -51,6 +51,7 @@ class ImportWriter:
         self.conn = project.conn
         self.import_id = 0
         self._charts: dict[tuple[str, str, str], int] = {}
+        self.existing_charts: set[int] = set()  # in the project before this import
         self._artists: dict[str, int] | None = None
         self._tracks_by_key: dict[str, int] | None = None
         self._tracks_by_spotify: dict[str, int] | None = None
@@ -143,6 +144,7 @@ class ImportWriter:
         ).fetchone()
         if row:
             cid = int(row[0])
+            self.existing_charts.add(cid)
         else:
             cur = self.conn.execute(
                 "INSERT INTO charts (name, region, frequency, platform, metric) "
@@ -153,53 +155,78 @@ class ImportWriter:
         self._charts[key] = cid
         return cid
 
+    @property
+    def charts(self) -> dict[tuple[str, str, str], int]:
+        """(name, region, frequency) -> id of every chart this import wrote to."""
+        return dict(self._charts)
+
+    # --- does this import belong to the chart it adds to? ------------------------------
+    def chart_entries(self, chart_id: int) -> set[int]:
+        """The chart's entries as this import knows them: those it held before (read when
+        the import first wrote to it) and those the import made."""
+        return set(self._entries.get(chart_id, {}).values())
+
+    def chart_before(self, chart_id: int) -> tuple[str, str, int] | None:
+        """(first date, last date, entries) of what the chart held before this import;
+        None when it held nothing."""
+        row = self.conn.execute(
+            "SELECT MIN(date), MAX(date), COUNT(DISTINCT entry_id) FROM positions "
+            "WHERE chart_id = ? AND import_id IS NOT ?", (chart_id, self.import_id)
+        ).fetchone()
+        return None if row is None or row[0] is None else (str(row[0]), str(row[1]), int(row[2]))
+
+    def chart_exists(self, name: str, region: str, frequency: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM charts WHERE name = ? AND region = ? AND frequency = ?",
+            (name, region, frequency)).fetchone() is not None
+
     def _load_tracks(self) -> None:
         self._artists = dict(self.conn.execute("SELECT norm, id FROM artists"))
-        self._tracks_by_key = {}
-        self._tracks_by_spotify = {}
-        for tid, key, sid in self.conn.execute("SELECT id, norm_key, spotify_id FROM tracks"):
-            self._tracks_by_key.setdefault(key, tid)
-            if sid:
-                self._tracks_by_spotify[sid] = tid
+        self._tracks_by_key = dict(self.conn.execute("SELECT norm_key, id FROM tracks"))
+        self._tracks_by_spotify = dict(self.conn.execute(
+            "SELECT spotify_id, track_id FROM track_uris"))
 
-    def track_id(self, title: str, credit: str, key: str, artist: str, artist_norm: str,
-                 sid: str | None) -> int:
-        """Find or create a track: a Spotify id wins, then the normalised title+artists."""
+    def _artist_id(self, name: str, norm: str) -> int:
+        assert self._artists is not None
+        aid = self._artists.get(norm)
+        if aid is None:
+            cur = self.conn.execute("INSERT INTO artists (name, norm) VALUES (?, ?)",
+                                    (name, norm))
+            aid = self._artists[norm] = int(cur.lastrowid or 0)
+        return aid
+
+    def track_id(self, title: str, credit: str, key: str,
+                 acts: Sequence[tuple[str, str, str]], sid: str | None) -> int:
+        """Find or create a track: a known Spotify URI, else the normalised title+artists.
+
+        One song is one track across URIs (a re-release, a clean version): a new URI of a
+        known key is kept beside the others in ``track_uris``. ``acts`` are the credit's
+        (name, folded name, role), the first the lead; a new track records them all.
+        """
         if self._tracks_by_key is None:
             self._load_tracks()
         assert self._tracks_by_key is not None and self._tracks_by_spotify is not None
-        assert self._artists is not None
         if sid and sid in self._tracks_by_spotify:
             return self._tracks_by_spotify[sid]
         tid = self._tracks_by_key.get(key)
-        if tid is not None:
-            if sid:
-                # Same song from a source that knew its Spotify id: remember it
-                taken = self.conn.execute(
-                    "SELECT spotify_id FROM tracks WHERE id = ?", (tid,)
-                ).fetchone()[0]
-                if not taken:
-                    self.conn.execute("UPDATE tracks SET spotify_id = ? WHERE id = ?", (sid, tid))
-                    self._tracks_by_spotify[sid] = tid
-                    return tid
-                if taken != sid:
-                    tid = None  # another recording under the same name: a track of its own
-            if tid is not None:
-                return tid
-        aid = self._artists.get(artist_norm)
-        if aid is None:
+        if tid is None:
+            ids = [self._artist_id(name, norm) for name, norm, _ in acts]
             cur = self.conn.execute(
-                "INSERT INTO artists (name, norm) VALUES (?, ?)", (artist, artist_norm)
-            )
-            aid = self._artists[artist_norm] = int(cur.lastrowid or 0)
-        cur = self.conn.execute(
-            "INSERT INTO tracks (title, artist_credit, artist_id, norm_key, spotify_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (title, credit, aid, key, sid),
-        )
-        tid = int(cur.lastrowid or 0)
-        self._tracks_by_key.setdefault(key, tid)
+                "INSERT INTO tracks (title, artist_credit, artist_id, norm_key, spotify_id) "
+                "VALUES (?, ?, ?, ?, ?)", (title, credit, ids[0], key, sid))
+            tid = self._tracks_by_key[key] = int(cur.lastrowid or 0)
+            self.conn.executemany(
+                "INSERT INTO track_artists (track_id, position, artist_id, role) "
+                "VALUES (?, ?, ?, ?)",
+                [(tid, i, aid, role) for i, (aid, (_, _, role)) in
+                 enumerate(zip(ids, acts, strict=True))])
+        elif sid:  # the first URI seen stays on the track itself, for display
+            self.conn.execute(
+                "UPDATE tracks SET spotify_id = ? WHERE id = ? AND spotify_id IS NULL",
+                (sid, tid))
         if sid:
+            self.conn.execute("INSERT INTO track_uris (spotify_id, track_id) VALUES (?, ?)",
+                              (sid, tid))
             self._tracks_by_spotify[sid] = tid
         return tid
 
@@ -223,6 +250,12 @@ class ImportWriter:
                 known.update(new)
                 self.created_entries.update(new.values())
         return {t: known[t] for t in track_ids}
+
+    def add_track_facts(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Remember what a source said about tracks: (track id, "label", "XYZ Records")."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO track_facts (track_id, name, value) VALUES (?, ?, ?)",
+            rows)
 
     # --- positions -----------------------------------------------------------------------
     def existing_positions(
@@ -276,28 +309,31 @@ class ImportWriter:
     def refresh_entries(self, entry_ids: Iterable[int]) -> None:
         """Recompute first/last date, debut and peak rank and length of the given entries."""
         self._restore_indexes()  # the queries below need the entry index, once rows are in
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id INTEGER PRIMARY KEY)")
-        self.conn.execute("DELETE FROM _touched")
-        self.conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)",
-                              ((e,) for e in entry_ids))
-        self.conn.execute(
-            """
-            UPDATE entries SET first_date = s.first, last_date = s.last, peak_rank = s.peak,
-                   weeks = s.n,
-                   debut_rank = (SELECT p.rank FROM positions p WHERE p.entry_id = entries.id
-                                 ORDER BY p.date LIMIT 1)
-            FROM (SELECT entry_id, MIN(date) AS first, MAX(date) AS last, MIN(rank) AS peak,
-                         COUNT(*) AS n
-                  FROM positions WHERE entry_id IN (SELECT id FROM _touched)
-                  GROUP BY entry_id) AS s
-            WHERE entries.id = s.entry_id
-            """
-        )
-        # Entries created for rows that were all rejected later hold no position: drop them
-        self.conn.execute(
-            "DELETE FROM entries WHERE id IN (SELECT id FROM _touched) AND weeks IS NULL"
-        )
-        self.conn.execute("DELETE FROM _touched")
+        update_entry_figures(self.conn, entry_ids)
+
+
+def update_entry_figures(conn: sqlite3.Connection, entry_ids: Iterable[int]) -> None:
+    """Work out first/last date, debut and peak rank and positions of entries from their
+    positions (inside the caller's transaction); entries left without one are dropped."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS _touched (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM _touched")
+    conn.executemany("INSERT OR IGNORE INTO _touched VALUES (?)", ((e,) for e in entry_ids))
+    conn.execute(
+        """
+        UPDATE entries SET first_date = s.first, last_date = s.last, peak_rank = s.peak,
+               weeks = s.n,
+               debut_rank = (SELECT p.rank FROM positions p WHERE p.entry_id = entries.id
+                             ORDER BY p.date LIMIT 1)
+        FROM (SELECT entry_id, MIN(date) AS first, MAX(date) AS last, MIN(rank) AS peak,
+                     COUNT(*) AS n
+              FROM positions WHERE entry_id IN (SELECT id FROM _touched)
+              GROUP BY entry_id) AS s
+        WHERE entries.id = s.entry_id
+        """
+    )
+    # Entries created for rows that were all rejected later hold no position: drop them
+    conn.execute("DELETE FROM entries WHERE id IN (SELECT id FROM _touched) AND weeks IS NULL")
+    conn.execute("DELETE FROM _touched")
 
 
 def report_json(report: dict[str, Any]) -> str:

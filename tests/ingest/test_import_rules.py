@@ -1,4 +1,4 @@
-"""All-or-nothing, idempotent, merging imports; bad files refused with the project unchanged."""
+"""One transaction per file, idempotent, merging imports; bad files refused, project unchanged."""
 
 from __future__ import annotations
 
@@ -260,3 +260,16 @@ def test_bulk_load_a_duplicate_missed_fails_whole(project, tmp_path, monkeypatch
     with pytest.raises(IngestError, match="same rank on one chart date"):
         import_file(project, _ranks_repeated_chunks_apart(tmp_path), ImportOptions(chunk_rows=8))
     assert snapshot(project) == before
+
+
+def test_strict_refuses_a_file_with_a_rejected_row_and_leaves_the_project(
+        project, tmp_path) -> None:
+    import_file(project, hot100(tmp_path, "hot100_a.csv", "2020-01-04,1,Song A,Artist A,,1,1\n"))
+    before = snapshot(project)
+    path = hot100(tmp_path, "hot100_b.csv", "2020-01-11,1,Song A,Artist A,1,1,2\n"
+                                            "2020-01-11,2,,Artist B,,2,1\n")  # no title
+    with pytest.raises(IngestError, match="1 missing title") as info:
+        import_file(project, path, ImportOptions(strict=True))
+    assert info.value.report.examples == [(3, "missing title")]
+    assert snapshot(project) == before
+    assert import_file(project, path).rows_imported == 1  # leniently: the good row

@@ -12,6 +12,7 @@ import pytest
 
 from chartreview import config
 from chartreview.store.db import open_project
+from tests.review.charts import SONGS, fake_scores, load, write_weeks
 
 
 def _fake_scores(project) -> None:  # type: ignore[no-untyped-def]
@@ -68,3 +69,36 @@ def window(qtbot, demo_path: Path, settings: config.Settings):  # type: ignore[n
     qtbot.waitExposed(w)
     assert w.open_path(demo_path)
     return w
+
+
+# --- the review loop's story project: 20 cases ---------------------------------------------
+TWENTY = SONGS[:20]
+
+
+@pytest.fixture
+def story_path(tmp_path: Path) -> Path:
+    """20 songs on a Hot 100 for 6 weeks, the first 8 also on a sales chart: 20 cases."""
+    db = tmp_path / "story.sqlite"
+    with open_project(db, create=True) as p:
+        load(p, write_weeks(tmp_path / "hot.csv", range(6), TWENTY,
+                            lambda i, w: 1 + (i + w) % 20), "Hot 100")
+        load(p, write_weeks(tmp_path / "sales.csv", range(6), TWENTY[:8],
+                            lambda i, w: 8 - i), "Digital Song Sales")
+        fake_scores(p)
+    return db
+
+
+@pytest.fixture
+def story_window(qtbot, story_path: Path):
+    from chartreview.qt.main_window import MainWindow
+
+    config.save(config.Settings(analyst="ana"))
+    w = MainWindow(config.load())
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    assert w.open_path(story_path)
+    w.table.setFocus()
+    return w
+
+

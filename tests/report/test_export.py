@@ -15,6 +15,7 @@ from chartreview.domain import Cancelled, CancelToken, ChartreviewError
 from chartreview.report.collect import ExportOptions
 from chartreview.report.export import export
 from chartreview.review.audit import set_note, set_verdict
+from chartreview.scoring.params import SCORING_VERSION
 from chartreview.store import queries
 
 INJECTIONS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
@@ -66,7 +67,7 @@ def test_xlsx_has_entries_events_and_scoring_sheets(reviewed, tmp_path: Path):
     assert ai_row["event_ids"] == " ".join(map(str, history)) and len(history) == 2
     assert ai_row["event_id"] == history[-1]
     assert len(events) == 6 and list(events["kind"]).count("note") == 1
-    assert scoring["scoring_version"] == "1.0" and float(scoring["w_cross_chart"]) > 0
+    assert scoring["scoring_version"] == SCORING_VERSION and float(scoring["w_cross_chart"]) > 0
 
 
 def test_json_nests_signals_and_lists_events(reviewed, tmp_path: Path):
@@ -89,7 +90,7 @@ def test_filters_by_analyst_chart_score_and_date(reviewed, tmp_path: Path):
     out = tmp_path / "f.json"
 
     def got(**kw) -> set[int]:
-        export(p, ExportOptions("json", out, **kw))
+        export(p, ExportOptions("json", out, force=True, **kw))  # one file, rewritten
         return {e["entry_id"] for e in json.loads(out.read_text())["entries"]}
 
     assert got(analyst="bob") == {ids["bob"]}
@@ -148,7 +149,8 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
             f.write(text[: len(text) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("chartreview.report.export.escape_cell", broken_cell)
+    monkeypatch.setattr("chartreview.report.export.escape_cell", broken_cell)  # csv
+    monkeypatch.setattr("chartreview.report.export.xlsx_cell", broken_cell)
     for fmt in ("csv", "xlsx", "json", "html"):
         out = out_dir / f"keep.{fmt}"
         out.write_text("the previous export")
@@ -157,7 +159,7 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
                 m.setattr(Path, "write_text", half_write)
             calls["n"] = 0
             with pytest.raises((RuntimeError, ChartreviewError)) as err:
-                export(p, ExportOptions(fmt, out, verdict="all"))
+                export(p, ExportOptions(fmt, out, verdict="all", force=True))
         assert out.read_text() == "the previous export", fmt
         if fmt in ("json", "html"):
             assert "No space left" in str(err.value)
@@ -167,7 +169,7 @@ def test_a_failed_export_leaves_the_existing_file_intact(reviewed, tmp_path: Pat
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        export(p, ExportOptions("csv", out_dir / "keep.csv"), cancel=token)
+        export(p, ExportOptions("csv", out_dir / "keep.csv", force=True), cancel=token)
     assert (out_dir / "keep.csv").read_text() == "the previous export"
 
 
@@ -182,5 +184,5 @@ def test_cli_export_and_errors(reviewed, tmp_path: Path):
     assert "Exported 2 entries" in r.output
     assert set(pd.read_csv(out, encoding="utf-8-sig")["entry_id"]) == {ids["ai"], ids["bob"]}
     bad = CliRunner().invoke(cli, ["export", "--format", "json", "--out", str(out), "--db", db,
-                                   "--chart", "No Such Chart"])
+                                   "--chart", "No Such Chart", "--force"])
     assert bad.exit_code == 1 and "No chart matches" in bad.output

@@ -90,3 +90,30 @@ def test_merge_refuses_a_file_that_is_not_an_export(tmp_path: Path, demo_path: P
     bad.write_text('{"hello": 1}')
     r = CliRunner().invoke(cli, ["merge-verdicts", str(bad), "--db", str(demo_path)])
     assert r.exit_code == 1 and "not a chartreview JSON export" in r.output
+
+
+def test_merge_brings_campaign_ranges_watch_and_time_spent(demo_path: Path, tmp_path: Path):
+    from chartreview.review.audit import decide, set_range
+
+    b = tmp_path / "b.sqlite"
+    shutil.copy(demo_path, b)
+    with open_project(b) as pb:
+        top = [r["entry_id"] for r in queries.list_entries(pb, limit=2)]
+        decide(pb, top, "suspicious", analyst="bob", seconds=12.5,
+               campaign=("2025-01-04", "2025-01-18"), watch=True)
+        set_range(pb, [top[1]], "2025-01-11", None, analyst="bob")
+        for fmt in ("json", "csv"):
+            export(pb, ExportOptions(fmt, tmp_path / f"bob.{fmt}", verdict="all"))
+    for fmt in ("json", "csv"):
+        a = tmp_path / f"a-{fmt}.sqlite"
+        shutil.copy(demo_path, a)
+        with open_project(a) as pa:
+            report = merge_file(pa, tmp_path / f"bob.{fmt}", analyst="ana")
+            assert report.added == 3 and not report.invalid, fmt
+            first, second = (queries.entry(pa, e) for e in top)
+            assert (first["range_from"], first["range_to"], first["watch"]) == (
+                "2025-01-04", "2025-01-18", 1)
+            assert (second["range_from"], second["range_to"]) == ("2025-01-11", None)
+            assert {e["seconds"] for e in queries.events(pa) if e["kind"] == "verdict"} == {
+                12.5}
+            assert merge_file(pa, tmp_path / f"bob.{fmt}", analyst="ana").added == 0

@@ -88,7 +88,8 @@ def test_cancelled_pdf_leaves_the_previous_file(reviewed, tmp_path: Path):
             token.cancel()
 
     with pytest.raises(Cancelled):
-        export_pdf(p, ExportOptions("pdf", out), on_progress=progress, cancel=token)
+        export_pdf(p, ExportOptions("pdf", out, force=True), on_progress=progress,
+                   cancel=token)
     assert out.read_bytes() == b"previous"
     assert [f.name for f in tmp_path.iterdir() if f.name.startswith(".")] == []
 
@@ -108,3 +109,31 @@ def test_pdf_has_a_section_per_flagged_entry(reviewed, tmp_path: Path):
                           capture_output=True, text=True, check=True).stdout
     for e in flagged:
         assert e["title"] in text
+
+
+def test_pdf_shades_the_campaign_range(reviewed, tmp_path: Path):
+    from PySide6.QtGui import QColor, QImage
+
+    from chartreview.qt.report_pdf import export_pdf
+    from chartreview.review.audit import set_range
+
+    p, ids = reviewed
+    e = queries.entry(p, ids["sus"])
+    set_range(p, [ids["sus"]], e["first_date"], e["first_date"], analyst="ana")
+    out = tmp_path / "findings.pdf"
+    export_pdf(p, ExportOptions("pdf", out))
+    flat = " ".join(_text(out).split())
+    assert f"Campaign {e['first_date']} to {e['first_date']}" in flat
+    page = next(n for n, text in enumerate(_text(out).split("\f"), 1)
+                if f"Campaign {e['first_date']}" in " ".join(text.split()))
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page),
+                    str(out), str(tmp_path / "page")], check=True)
+    image = QImage(str(next(tmp_path.glob("page*.png"))))
+    from chartreview.report.svg import CAMPAIGN
+
+    shade = QColor(CAMPAIGN)
+    hits = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+               if abs(image.pixelColor(x, y).red() - shade.red()) < 6
+               and abs(image.pixelColor(x, y).green() - shade.green()) < 6
+               and abs(image.pixelColor(x, y).blue() - shade.blue()) < 6)
+    assert hits > 20  # the shaded weeks behind the curve

@@ -15,6 +15,7 @@ class Charts:
         self.tracks: dict[tuple[str, str], int] = {}
         self.artists: dict[str, int] = {}
         self.entries: dict[tuple[int, int], int] = {}
+        self.credits: dict[int, list[int]] = {}  # track -> every credited act
 
     def chart(self, name: str, region: str = "us", frequency: str = "weekly",
               metric: str = "sales") -> int:
@@ -24,12 +25,18 @@ class Charts:
         return cid
 
     def run(self, chart: int, title: str, artist: str, start: date, ranks: list[int],
-            values: list[float] | None = None) -> int:
-        """A track's run: consecutive periods (days or weeks) from ``start``."""
+            values: list[float] | None = None, *, featuring: tuple[str, ...] = (),
+            step_days: int | None = None) -> int:
+        """A track's run: consecutive periods (days or weeks) from ``start``.
+
+        ``artist`` is the lead act, ``featuring`` the other credited acts.
+        """
         c = self.charts[chart - 1]
-        step = 1 if c["frequency"] == "daily" else 7
+        step = step_days or (1 if c["frequency"] == "daily" else 7)
         aid = self.artists.setdefault(artist, len(self.artists) + 1)
         tid = self.tracks.setdefault((title, artist), len(self.tracks) + 1)
+        self.credits[tid] = [aid] + [self.artists.setdefault(a, len(self.artists) + 1)
+                                     for a in featuring]
         eid = self.entries.setdefault((chart, tid), len(self.entries) + 1)
         col = "sales" if c["metric"] == "sales" else "streams"
         for i, rank in enumerate(ranks):
@@ -42,7 +49,8 @@ class Charts:
         return eid
 
     def fill(self, chart: int, start: date, periods: int, size: int, *, prefix: str = "bg",
-             run: int = 8, value_at_1: float = 10_000, rng_seed: int = 0) -> None:
+             run: int = 8, value_at_1: float = 10_000, rng_seed: int = 0,
+             acts: int = 37) -> None:
         """Background entries: every ``run`` periods a new cohort fills the chart."""
         rng = np.random.default_rng(rng_seed)
         c = self.charts[chart - 1]
@@ -52,7 +60,7 @@ class Charts:
             for r in range(1, size + 1):
                 length = min(run, periods - p0)
                 vals = [value_at_1 / r * rng.uniform(0.95, 1.05) for _ in range(length)]
-                self.run(chart, f"{prefix} {n}", f"{prefix} act {n % 37}",
+                self.run(chart, f"{prefix} {n}", f"{prefix} act {n % acts}",
                          start + timedelta(days=step * p0), [r] * length, vals)
                 n += 1
 
@@ -63,3 +71,7 @@ class Charts:
         names = pd.DataFrame({"artist_id": list(self.artists.values()),
                               "artist": list(self.artists.keys())})
         return pos.reset_index(drop=True), pd.DataFrame(self.charts), names
+
+    def credit_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([(t, a) for t, acts in self.credits.items() for a in acts],
+                            columns=["track_id", "artist_id"])

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from chartreview.cli import cli
 from chartreview.demo import generate
-from chartreview.ingest import import_file
+from chartreview.ingest import ImportOptions, import_file
 from chartreview.scoring.params import ScoringParams
 from chartreview.scoring.run import score_project
 from chartreview.store import queries
@@ -24,7 +24,8 @@ def test_scores_persist_and_rescoring_touches_only_changes(project, shared: Path
     run = project.conn.execute("SELECT version, settings, data_version FROM score_runs").fetchone()
     assert run[0] and json.loads(run[1])["w_cross_chart"] == ScoringParams().w_cross_chart
     assert score_project(project).skipped  # nothing new: nothing recomputed
-    import_file(project, shared / "billboard/hot100_recent.json")
+    # 2026 shares no song with 2017-18: the chart's later weeks are added knowingly
+    import_file(project, shared / "billboard/hot100_recent.json", ImportOptions(merge=True))
     again = score_project(project)
     assert not again.skipped
     assert 0 < again.changed < again.entries  # only what the new week moved is rewritten
@@ -60,7 +61,7 @@ def test_score_settings_are_shown_and_saved(tmp_path: Path) -> None:
     assert "w_cross_chart" in out and "(default" not in out
     runner.invoke(cli, ["score", "--set", "w_spike=0.1", "--show-settings"])
     out = runner.invoke(cli, ["score", "--show-settings"]).stdout
-    assert "w_spike                    0.1  (default 0.3)" in out
+    assert "w_spike                    0.1      (default 0.3)    a number from 0 to 1" in out
     bad = runner.invoke(cli, ["score", "--set", "nonsense=1"])
     assert bad.exit_code == 1 and "Unknown setting" in bad.stderr
 
@@ -97,3 +98,11 @@ def test_a_new_week_recomputes_only_its_entries_and_agrees_with_a_full_run(
     full = score_project(project, force=True)
     assert full.recomputed == full.entries and full.changed == 0
     assert dump(project) == incremental
+
+
+def test_every_setting_has_a_range_holding_its_default() -> None:
+    """A setting added without a range could not be checked by 'score --set'."""
+    from chartreview.scoring.params import ScoringParams, check
+
+    for name, value in ScoringParams().to_dict().items():
+        assert check(name, value) == value, name

@@ -7,22 +7,48 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
+from chartreview.scoring import acts as act_signals
+from chartreview.scoring import organic as org
 from chartreview.scoring import signals as sig
-from chartreview.scoring.features import entry_features
+from chartreview.scoring.features import entry_acts, entry_features
 from chartreview.scoring.params import ScoringParams
-from chartreview.scoring.pipeline import organic_patterns, score
+from chartreview.scoring.pipeline import score
 from tests.scoring.builder import Charts
 
 P = ScoringParams()
 START = date(2024, 1, 6)
 
 
-def run_signal(fn, c: Charts, *extra):
+def prepared(c: Charts):
     pos, charts, names = c.frames()
     feat = entry_features(pos, charts)
-    if extra:
-        return fn(feat, pos, charts, P, names.set_index("artist_id")["artist"])
-    return fn(feat, pos, charts, P)
+    acts = entry_acts(feat, c.credit_frame())
+    return pos, charts, names, feat, acts, org.Names(dict(zip(names["artist_id"],
+                                                                names["artist"], strict=True)))
+
+
+def run_signal(fn, c: Charts, **extra):
+    pos, charts, _, feat, acts, _ = prepared(c)
+    if extra.pop("with_organic", False):
+        extra["organic"] = organic(c)
+    if extra.pop("with_acts", False):
+        extra["acts"] = acts
+    return fn(feat, pos, charts, P, **extra)
+
+
+def run_act_signal(fn, c: Charts):
+    pos, _, _, feat, acts, names = prepared(c)
+    return fn(feat, acts, act_signals.newness(feat, acts, pos, P), P, names)
+
+
+def organic(c: Charts):
+    pos, _, _, feat, acts, names = prepared(c)
+    return org.patterns(feat, acts, pos, P, names)
+
+
+def scored(c: Charts):
+    pos, charts, names = c.frames()
+    return score(pos, charts, names, P, credits=c.credit_frame())
 
 
 def value(result, eid) -> float:
@@ -88,19 +114,60 @@ def test_regional_fires_for_one_region_only() -> None:
     assert value(res, shared) == 0.0
 
 
-def test_debut_crash_against_the_cohort() -> None:
+def _hot_history(c: Charts, hot: int, weeks: int = 60) -> None:
+    """Twenty top debuts that hold (No. 1-5, then 3-12) and a chart that runs on."""
+    for i in range(20):
+        c.run(hot, f"Stayer {i}", f"Act {i}", START + timedelta(weeks=i * 2 + 2),
+              [1 + i % 5, 3 + i % 10, 4 + i % 9] + [20 + i] * 6)
+    c.run(hot, "Late filler", "Z", START + timedelta(weeks=weeks), [90])  # data runs on
+
+
+def test_debut_crash_a_lone_high_debut_that_collapses_against_its_era() -> None:
     c = Charts()
     hot = c.chart("Hot 100", metric="composite")
-    for i in range(15):  # top debuts that stay ten weeks
-        c.run(hot, f"Stayer {i}", f"Act {i}", START + timedelta(weeks=i + 2),
-              [1 + i % 3] + [10 + i] * 9)
-    crash = c.run(hot, "Crash", "Bought Act", START + timedelta(weeks=30), [1, 90])
-    stayer = c.entries[(hot, c.tracks[("Stayer 3", "Act 3")])]
-    c.run(hot, "Late filler", "Z", START + timedelta(weeks=40), [50])  # data runs on
-    res = run_signal(sig.debut_crash, c)
+    _hot_history(c, hot)
+    crash = c.run(hot, "Crash", "Bought Act", START + timedelta(weeks=45), [1, 34, 60])
+    holds = c.run(hot, "Holds", "Star", START + timedelta(weeks=46), [2, 6, 9])
+    res = run_signal(sig.debut_crash, c, with_organic=True)
     assert value(res, crash) > 0.8
-    assert "stayed longer" in res.loc[crash, "reason"]
-    assert value(res, stayer) == 0.0
+    assert res.loc[crash, "reason"].startswith("debuted at No. 1, then No. 34 and No. 60; 100% "
+                                               "of 20 No. 1-5 debuts on this chart")
+    assert "outside album weeks held a better rank" in res.loc[crash, "reason"]
+    assert value(res, holds) == 0.0
+
+
+def test_debut_crash_stays_quiet_for_an_album_weeks_deep_cuts() -> None:
+    c = Charts()
+    hot = c.chart("Hot 100", metric="composite")
+    _hot_history(c, hot)
+    c.run(hot, "Old Hit", "Star", START, [30] * 3)
+    album = [c.run(hot, f"Cut {i}", "Star", START + timedelta(weeks=45), [2 + i, 40 + i])
+             for i in range(4)]
+    guest = c.run(hot, "Guest Spot", "Other", START + timedelta(weeks=45), [9, 70],
+                  featuring=("Star",))  # an album week whoever is featured
+    scores, signals = scored(c)
+    for eid in [*album, guest]:
+        assert scores.loc[eid, "score"] < 15, eid
+    why = signals[(signals["entry_id"] == album[0]) & (signals["signal"] == "album_week")]
+    assert why["reason"].iloc[0] == "one of 5 Star titles that debuted 2024-11-16: album week"
+    assert why["contribution"].iloc[0] < 0
+
+
+def test_cliff_exit_a_level_held_then_gone_from_high_up() -> None:
+    c = Charts()
+    de = c.chart("Spotify Daily", region="de", frequency="daily", metric="streams")
+    for i in range(30):  # songs that fade out through the bottom of the chart
+        c.run(de, f"Fade {i}", f"Act {i}", START + timedelta(days=3 * i),
+              [10 + k * 3 for k in range(12)], [50_000 * 0.85 ** k for k in range(12)])
+    c.run(de, "Filler", "Z", START + timedelta(days=150), [99])
+    farm = c.run(de, "Farm", "Nobody", START + timedelta(days=40), [12] * 20, [40_000] * 20)
+    fading = c.run(de, "Fading", "Someone", START + timedelta(days=41),
+                   [13 + k for k in range(20)], [40_000 * 0.9 ** k for k in range(20)])
+    res = run_signal(sig.cliff_exit, c)
+    assert value(res, farm) > 0.9
+    assert res.loc[farm, "reason"].startswith("held its level for 20 days, then left the "
+                                              "chart from No. 12 for good")
+    assert value(res, fading) == 0.0
 
 
 def test_low_volume_top_spot() -> None:
@@ -137,32 +204,85 @@ def test_viral_without_volume() -> None:
     assert value(res, both) == 0.0
 
 
-def test_new_artist_needs_covered_history() -> None:
+def test_new_artist_needs_history_and_is_weighed_by_it() -> None:
     c = Charts()
     hot = c.chart("Hot 100", metric="composite")
-    c.fill(hot, START, 20, 5)
-    newcomer = c.run(hot, "Debut", "Newcomer", START + timedelta(weeks=12), [7])
-    old_hand = c.run(hot, "Again", "bg act 1", START + timedelta(weeks=12), [8])
+    c.fill(hot, START, 70, 5)
+    early = c.run(hot, "Early", "Early Bird", START + timedelta(weeks=6), [7])
+    newcomer = c.run(hot, "Debut", "Newcomer", START + timedelta(weeks=60), [7])
+    old_hand = c.run(hot, "Again", "bg act 1", START + timedelta(weeks=60), [8])
     # a slice two years later: nobody there is "new", the weeks before were not loaded
-    late = c.run(hot, "Later", "Someone", START + timedelta(weeks=120), [9])
-    res = run_signal(sig.new_artist, c, True)
+    late = c.run(hot, "Later", "Someone", START + timedelta(weeks=170), [9])
+    res = run_act_signal(act_signals.new_artist, c)
     assert value(res, newcomer) == 1.0 and "first appearance of Newcomer" in res.loc[
         newcomer, "reason"]
-    assert value(res, old_hand) == 0.0
-    assert late not in res.index
+    assert value(res, early) == 0.0  # six weeks of history say nothing
+    assert value(res, old_hand) == 0.0 and value(res, late) == 0.0
+
+
+def test_a_credit_of_known_acts_is_not_new() -> None:
+    c = Charts()
+    hot = c.chart("Hot 100", metric="composite")
+    c.fill(hot, START, 70, 5)
+    c.run(hot, "Solo", "Future", START + timedelta(weeks=2), [40, 41])
+    c.run(hot, "Beats", "Metro Boomin", START + timedelta(weeks=3), [60])
+    collab = c.run(hot, "Together", "Future & Metro Boomin", START + timedelta(weeks=60), [5],
+                   featuring=("Future", "Metro Boomin"))
+    half = c.run(hot, "Intro", "Fresh Face", START + timedelta(weeks=60), [6],
+                 featuring=("Future",))
+    fresh = c.run(hot, "Hello", "Fresh Face Two", START + timedelta(weeks=60), [7])
+    res = run_act_signal(act_signals.new_artist, c)
+    assert value(res, collab) == 0.0
+    assert value(res, half) == 0.0  # one of its acts charted before
+    assert value(res, fresh) == 1.0
 
 
 def test_flood_of_a_new_act() -> None:
     c = Charts()
     sales = c.chart("Sales", metric="sales")
-    c.fill(sales, START, 30, 5)
-    farm = [c.run(sales, f"Farm {i}", "Farm Act", START + timedelta(weeks=12 + i // 2),
+    c.fill(sales, START, 80, 5)
+    farm = [c.run(sales, f"Farm {i}", "Farm Act", START + timedelta(weeks=60 + i // 2),
                   [6 + i]) for i in range(6)]
-    single = c.run(sales, "One Song", "New Singer", START + timedelta(weeks=12), [20])
-    res = run_signal(sig.flood, c, True)
+    single = c.run(sales, "One Song", "New Singer", START + timedelta(weeks=60), [20])
+    res = run_act_signal(act_signals.flood, c)
     assert value(res, farm[0]) == pytest.approx(1.0)
-    assert "6 titles within 28 days over 3 weeks" in res.loc[farm[0], "reason"]
+    assert "6 titles within 28 days over 3 weeks, a new act" in res.loc[farm[0], "reason"]
+    assert res.loc[farm[0], "new"] == 1.0
     assert value(res, single) == 0.0
+
+
+def test_new_wave_many_new_acts_on_one_sales_chart() -> None:
+    c = Charts()
+    sales = c.chart("Country Digital Song Sales", metric="sales")
+    c.fill(sales, START, 110, 5, run=4)  # the background: a few new acts a month
+    wave = [c.run(sales, f"Song {i}", f"Fresh Act {i}", START + timedelta(weeks=70 + i % 4),
+                  [6 + i % 10]) for i in range(14)]
+    quiet = c.run(sales, "Alone", "Lone Newcomer", START + timedelta(weeks=95), [8])
+    res = run_act_signal(act_signals.new_wave, c)
+    assert value(res, wave[0]) > 0.8
+    assert res.loc[wave[0], "reason"].startswith("one of 14 new acts debuting on Country "
+                                                 "Digital Song Sales (us, weekly)")
+    assert value(res, quiet) == 0.0
+
+
+def test_album_alone_an_album_high_with_none_of_its_songs_charting() -> None:
+    c = Charts()
+    albums = c.chart("Billboard 200", metric="composite")
+    hot = c.chart("Hot 100", metric="composite")
+    c.fill(hot, START, 60, 30, run=6)
+    for i in range(12):  # albums debuting high the week their act has songs on the Hot 100
+        week = START + timedelta(weeks=3 + i * 4)
+        c.run(albums, f"Album {i}", f"Star {i}", week, [1 + i % 8, 20, 40])
+        c.run(hot, f"Single {i}", f"Star {i}", week, [5 + i, 30])
+    c.run(albums, "Filler", "Z", START + timedelta(weeks=59), [150])
+    alone = c.run(albums, "Bundled", "Merch Band", START + timedelta(weeks=52), [2])
+    star = c.run(albums, "Big Album", "Star 3", START + timedelta(weeks=53), [3, 8])
+    c.run(hot, "Big Single", "Star 3", START + timedelta(weeks=53), [4])
+    res = run_signal(sig.album_alone, c, with_acts=True)
+    assert value(res, alone) > 0.8
+    assert res.loc[alone, "reason"].startswith("debuted at No. 2 with no song of its act on "
+                                               "Hot 100 (us, weekly) that week")
+    assert value(res, star) == 0.0
 
 
 def test_organic_patterns() -> None:
@@ -171,24 +291,70 @@ def test_organic_patterns() -> None:
     c.fill(hot, START, 70, 5)
     c.run(hot, "Old Hit", "Star", START, [30] * 3)  # the star charted before
     album = [c.run(hot, f"Album {i}", "Star", START + timedelta(weeks=10), [10 + i, 40])
-             for i in range(5)]
+             for i in range(3)]
+    pair = [c.run(hot, f"Pair {i}", "Duo", START + timedelta(weeks=10), [20 + i, 50])
+            for i in range(2)]  # two debuts together: no album week
     holiday = c.run(hot, "Sleigh", "Carol", START + timedelta(weeks=48), [20, 10, 5])
     c.run(hot, "Sleigh", "Carol", START + timedelta(weeks=48 + 52), [1])  # a year later
     climber = c.run(hot, "Climber", "Patient", START + timedelta(weeks=20),
                     [90, 80, 70, 60, 50, 40, 30, 20])
-    pos, charts, _ = c.frames()
-    org = organic_patterns(entry_features(pos, charts), pos)
-    assert org.loc[album[0], "album_week"] == 1.0
-    assert org.loc[climber, "slow_climb"] == 1.0 and org.loc[album[0], "slow_climb"] == 0.0
-    assert org.loc[holiday, "seasonal"] == 1.0 and org.loc[climber, "seasonal"] == 0.0
+    org_ = organic(c)
+    assert org_.loc[album[0], "album_week"] == 1.0 and org_.loc[pair[0], "album_week"] == 0.0
+    assert org_.loc[climber, "slow_climb"] == 1.0 and org_.loc[album[0], "slow_climb"] == 0.0
+    assert org_.loc[holiday, "seasonal"] == 1.0 and org_.loc[climber, "seasonal"] == 0.0
+    assert org_.loc[holiday, "seasonal_reason"].startswith("back in December after months")
+
+
+def test_catalogue_surge_old_titles_back_together() -> None:
+    c = Charts()
+    hot = c.chart("Hot 100", metric="composite")
+    c.fill(hot, START, 80, 5)
+    old = [c.run(hot, f"Classic {i}", "Legend", START + timedelta(weeks=2 + i), [20 + i] * 4)
+           for i in range(4)]
+    for i in range(3):  # three of them back the same week, a year later
+        c.run(hot, f"Classic {i}", "Legend", START + timedelta(weeks=60), [3 + i, 40])
+    lone = c.run(hot, "Comeback", "Single Act", START + timedelta(weeks=2), [30] * 4)
+    c.run(hot, "Comeback", "Single Act", START + timedelta(weeks=60), [8, 50])
+    org_ = organic(c)
+    assert org_.loc[old[0], "catalogue"] == 1.0
+    assert "one of 3 Legend titles arriving" in org_.loc[old[0], "catalogue_reason"]
+    assert org_.loc[old[3], "catalogue"] == 0.0 and org_.loc[lone, "catalogue"] == 0.0
+
+
+def test_event_many_entries_jumping_at_once_and_one_alone() -> None:
+    c = Charts()
+    de = c.chart("Spotify Daily", region="de", frequency="daily", metric="streams")
+    festival = [c.run(de, f"Local {i}", f"Band {i}", START, [40 + i] * 10,
+                      [1000.0] * 6 + [6000.0] * 4) for i in range(5)]
+    alone = c.run(de, "Playlisted", "Lucky", START + timedelta(days=30), [60] * 10,
+                  [1000.0] * 6 + [6000.0] * 4)
+    org_ = organic(c)
+    assert org_.loc[festival[0], "event"] == 1.0
+    assert org_.loc[alone, "event"] == 0.0
+
+
+def test_buyers_an_act_whose_earlier_songs_sold_without_streams() -> None:
+    c = Charts()
+    sales = c.chart("Country Digital Song Sales", metric="sales")
+    streams = c.chart("Streaming Songs", metric="streams")
+    c.fill(streams, START, 60, 10, prefix="s")
+    c.run(sales, "First", "Old Timer", START + timedelta(weeks=5), [4, 5])
+    again = c.run(sales, "Second", "Old Timer", START + timedelta(weeks=30), [2, 3])
+    new_act = c.run(sales, "Only", "Brand New", START + timedelta(weeks=30), [1, 2])
+    org_ = organic(c)
+    assert org_.loc[again, "buyers"] == 1.0
+    assert org_.loc[again, "buyers_reason"].startswith("1 earlier song of Old Timer sold")
+    assert org_.loc[new_act, "buyers"] == 0.0
 
 
 def test_score_combines_and_explains() -> None:
     c = Charts()
     sales = c.chart("Digital Song Sales", metric="sales")
     streams = c.chart("Streaming Songs", metric="streams")
-    c.fill(sales, START, 20, 10, prefix="x")
-    c.fill(streams, START, 20, 10, prefix="x")
+    # a background of acts that keep coming back (a chart whose whole top ten turns over
+    # to ten never-seen acts in one week would be a wave of new acts: new_wave)
+    c.fill(sales, START, 20, 10, prefix="x", acts=7)
+    c.fill(streams, START, 20, 10, prefix="x", acts=7)
     bought = c.run(sales, "Bought", "Nobody", START + timedelta(weeks=8), [1, 30])
     scores, signals = score(*c.frames())
     assert scores.loc[bought, "score"] > 80

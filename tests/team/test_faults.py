@@ -19,8 +19,8 @@ from chartreview.review import audit
 from chartreview.review import team as rt
 from chartreview.store import open_project, reviews
 from chartreview.store.db import Project
+from chartreview.store.keys import natural_keys
 from chartreview.store.team import local
-from chartreview.store.team.keys import natural_keys
 from tests.conftest import ROOT
 from tests.team.conftest import Desk
 

@@ -96,7 +96,7 @@ def test_only_a_lead_assigns_and_decides(seeded: Desk) -> None:
 def test_the_server_refuses_an_analyst_who_skips_the_client_check(seeded: Desk) -> None:
     with Server.connect(parse_address(seeded.url("analyst1"))) as server:
         with pytest.raises(TeamError, match="refused this for analyst1: permission denied"):
-            server.decide("a|b|c", "ai", "I decide")
+            server.decide(["a|b|c"], "ai", "I decide")
         with pytest.raises(TeamError, match="refused this for analyst1: permission denied"):
             server.assign([("a|b|c", "analyst1")])
     assert seeded.count("decisions") == 0 and seeded.count("assignments") == 0

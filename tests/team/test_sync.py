@@ -14,10 +14,10 @@ from chartreview.review import audit
 from chartreview.review import team as rt
 from chartreview.store import open_project, queries
 from chartreview.store.db import Project
+from chartreview.store.keys import entries_by_key, natural_keys
 from chartreview.store.migrations import APPLICATION_ID, migrations
 from chartreview.store.sqlite_utils_lazy import Database
 from chartreview.store.team import local
-from chartreview.store.team.keys import entries_by_key, natural_keys
 from chartreview.store.team.server import Server, parse_address
 from tests.team.conftest import WEEKS, Desk
 

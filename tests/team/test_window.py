@@ -18,7 +18,7 @@ from chartreview import config
 from chartreview.review import audit
 from chartreview.review import team as rt
 from chartreview.store import open_project, queries
-from chartreview.store.team.keys import entries_by_key, natural_keys
+from chartreview.store.keys import entries_by_key, natural_keys
 from tests.team.conftest import Desk, chartreview
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]

@@ -71,7 +71,7 @@ IMPORT_CODE = f"""
             sys.stdin.readline()
 
     print("started", flush=True)
-    import_file(p, sys.argv[2], ImportOptions(chart={CHART!r}, chunk_rows=500),
+    import_file(p, sys.argv[2], ImportOptions(chart={CHART!r}, chunk_rows=500, merge=True),
                 on_progress=progress)
     print("done", flush=True)
 """
@@ -102,7 +102,7 @@ def test_sigkill_during_import_loses_nothing_and_the_import_then_succeeds(
         assert committed or after != "done"
         assert queries.entry(p, 1)["note"] == "keep me"
         # The same import again (same options: they are part of what was imported)
-        report = import_file(p, big, ImportOptions(chart=CHART, chunk_rows=500))
+        report = import_file(p, big, ImportOptions(chart=CHART, chunk_rows=500, merge=True))
         if committed:  # killed after the commit: it is whole, and known
             assert report.already_imported
         else:
@@ -190,10 +190,12 @@ def test_disk_full_during_import_changes_nothing(project, shared: Path, tmp_path
     pages = project.conn.execute("PRAGMA page_count").fetchone()[0]
     project.conn.execute(f"PRAGMA max_page_count = {pages + 20}")  # the disk fills up
     with pytest.raises(ProjectError, match=r"disk holding project\.sqlite is full"):
-        import_file(project, _big_chart(tmp_path / "hot100_big.csv"))
+        import_file(project, _big_chart(tmp_path / "hot100_big.csv"), ImportOptions(merge=True))
     project.conn.execute("PRAGMA max_page_count = 1073741823")
     assert snapshot(project) == before
-    report = import_file(project, shared / "billboard/hot100_1976_1977.csv")
+    # another era of the chart: no song in common with 2026, so it is added knowingly
+    report = import_file(project, shared / "billboard/hot100_1976_1977.csv",
+                         ImportOptions(merge=True))
     assert report.rows_imported == 10_487
 
 

@@ -82,6 +82,10 @@ class BillboardCSV:
             yield rename(chunk, layout)
 
 
+SCALARS = (str, int, float, bool, type(None))
+NESTED = "a field holds a list or an object where a value belongs"
+
+
 class BillboardJSON:
     NAME = "billboard-json"
     LABEL = "Billboard weekly chart (JSON)"
@@ -103,21 +107,34 @@ class BillboardJSON:
                 raise IngestError(f"{src.path.name} is not valid JSON: {e}.") from e
         charts = doc if isinstance(doc, list) else [doc]
         rows: list[dict[str, Any]] = []
+        nested: list[int] = []  # rows with a list or object where a value belongs
         line = 0
+
+        def chunk() -> pd.DataFrame:
+            frame = pd.DataFrame(rows)
+            frame.attrs["rejected"] = [(NESTED, list(nested))]
+            rows.clear()
+            nested.clear()
+            return frame
+
         for chart in charts:
             if not isinstance(chart, dict) or not isinstance(chart.get("data"), list):
                 raise IngestError(
                     f"{src.path.name}: expected {{\"date\": ..., \"data\": [...]}} charts."
                 )
+            date = chart.get("date")
             for item in chart["data"]:
                 line += 1
                 row = {dst: item.get(k) for k, dst in JSON_FIELDS.items()} if isinstance(
                     item, dict) else {}
-                row["date"] = chart.get("date")
+                if not isinstance(date, SCALARS) or not all(
+                        isinstance(v, SCALARS) for v in row.values()):
+                    nested.append(line)
+                    continue
+                row["date"] = date
                 row["line"] = line
                 rows.append(row)
                 if len(rows) >= opts.chunk_rows:
-                    yield pd.DataFrame(rows)
-                    rows = []
-        if rows:
-            yield pd.DataFrame(rows)
+                    yield chunk()
+        if rows or nested:
+            yield chunk()

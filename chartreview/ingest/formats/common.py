@@ -30,6 +30,13 @@ class ImportOptions:
     mapping: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
     chunk_rows: int = CHUNK_ROWS
+    # Refuse the whole file when any row is rejected (chartreview import --strict). Not
+    # part of key(): a strict import that succeeds stores exactly what a lenient one does
+    strict: bool = False
+    # Add to a chart of the same name even when it looks unrelated (no track of the file
+    # on it within two chart periods); without it such an import is refused. It decides
+    # nothing about what is stored, so it is not part of ``key()``.
+    merge: bool = False
 
     def key(self) -> dict[str, object]:
         """The options that change what an import stores (for the re-import check)."""

@@ -90,49 +90,39 @@ class Mapped:
             yield _apply(chunk, opts.mapping, opts)
 
 
-def xlsx_header(src: Source) -> list[str]:
-    import openpyxl
-
-    wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True, max_row=1):
-            return [str(v) if v is not None else "" for v in row]
-        return []
-    finally:
-        wb.close()
-
-
 def _xlsx_chunks(src: Source, opts: ImportOptions, counter: ByteCounter) -> Iterator[pd.DataFrame]:
-    import openpyxl
+    """The first sheet in chunks of ``opts.chunk_rows`` rows, streamed (see ``ingest.xlsx``);
+    progress is the share of the sheet parsed, scaled to the file's size."""
     import pandas as pd
 
-    try:
-        wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    except Exception as e:
-        raise IngestError(f"{src.path.name} is not a readable Excel workbook ({e}).") from e
-    try:
-        rows = wb.worksheets[0].iter_rows(values_only=True)
-        header = [str(v) if v is not None else "" for v in next(rows, ())]
-        check_mapping(opts.mapping, header, src.path.name)
-        batch: list[tuple[object, ...]] = []
-        line = 1
+    from chartreview.ingest.xlsx import open_workbook
 
-        def frame(batch: list[tuple[object, ...]], first_line: int) -> pd.DataFrame:
-            df = pd.DataFrame([r[: len(header)] for r in batch], columns=header, dtype=object)
-            df = df.map(lambda v: v.date().isoformat() if hasattr(v, "date") else v)
-            df["line"] = range(first_line, first_line + len(df))
+    with open_workbook(src.path) as book:
+        total = max(1, book.sheet_bytes)
+
+        def parsed(n: int) -> None:
+            counter.read = int(src.size * min(1.0, n / total))
+
+        rows = book.rows(on_bytes=parsed)
+        first = next(rows, None)
+        header = [] if first is None else ["" if v is None else str(v) for v in first[1]]
+        check_mapping(opts.mapping, header, src.path.name)
+        width = len(header)
+        batch: list[list[object]] = []
+        lines: list[int] = []
+
+        def frame() -> pd.DataFrame:
+            df = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in batch],
+                              columns=header, dtype=object)
+            df["line"] = lines
             return _apply(df, opts.mapping, opts)
 
-        for row in rows:
-            line += 1
-            batch.append(row)
+        for line, values in rows:
+            batch.append(values)
+            lines.append(line)
             if len(batch) >= opts.chunk_rows:
-                counter.read = int(src.size * 0.9 * line / max(line + 1, 1))
-                yield frame(batch, line - len(batch) + 1)
-                batch = []
+                yield frame()
+                batch, lines = [], []
         if batch:
-            yield frame(batch, line - len(batch) + 1)
+            yield frame()
         counter.read = src.size
-    finally:
-        wb.close()

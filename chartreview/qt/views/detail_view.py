@@ -7,7 +7,6 @@ so what the analyst sees is always what the database holds.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -23,17 +22,28 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from chartreview.domain import plural
+from chartreview.domain import plural, visible
 from chartreview.qt.models.entry_table import VERDICT_TEXT, signal_label
+from chartreview.qt.widgets.elided_label import ElidedLabel
+from chartreview.qt.widgets.flow_layout import FlowLayout
 from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot
 from chartreview.store.reviews import decode_tags
 
 CONFIDENCE = ("–", "1 · a hunch", "2 · likely", "3 · very likely", "4 · certain")
 VERDICTS = (("suspicious", "Suspicious", "S"), ("ai", "AI act", "A"), ("human", "Human", "H"))
+UNSAVED = "● Unsaved — Ctrl+Enter saves"
+HOVER_HINT = "Point at the plot: a week's rank, movement, volume and signals."
+
+
+def _weeks(ev: dict[str, Any]) -> str:
+    """A campaign range as ``2025-07-19 to 2025-08-02`` (an open end as …), or ""."""
+    start, end = ev.get("range_from"), ev.get("range_to")
+    return f"{start or '…'} to {end or '…'}" if start or end else ""
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -58,15 +68,27 @@ class DetailView(QWidget):
         self.entry: dict[str, Any] | None = None
         self._loaded: tuple[str, list[str], int | None] = ("", [], None)
 
-        self.header = QLabel()
-        self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.header.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
+        # One line each, cut with "…" (the whole line in its tooltip): wrapped lines
+        # grew in a narrow window and were drawn over the plot
+        self.header = ElidedLabel()
+        font = self.header.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.header.setFont(font)
+        self.info = ElidedLabel()
+        self.figures = ElidedLabel()
+        self.reason = ElidedLabel()
         self.plot = TrajectoryPlot()
-        self.plot.setMinimumHeight(220)
+        self.plot.setMinimumHeight(150)
+        # What the pointer is over: one line under the plot, never a tooltip over the data
+        self.readout = QLabel(HOVER_HINT)
+        self.readout.setObjectName("plot_readout")
+        self.readout.setWordWrap(True)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # two lines, always: the panel does not jump as the pointer moves
+        self.readout.setFixedHeight(2 * self.readout.fontMetrics().lineSpacing() + 2)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plot.hovered.connect(lambda text: self.readout.setText(text or HOVER_HINT))
 
         self.signals_table = _table(["Signal", "Contribution", "Value", "Reason", "Compared with"])
         hh = self.signals_table.horizontalHeader()
@@ -77,7 +99,8 @@ class DetailView(QWidget):
             hh.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
 
         self.verdict_buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
+        button_row = QWidget()
+        buttons = FlowLayout(button_row)  # wraps in a narrow window instead of cutting
         for value, text, key in VERDICTS:
             b = QPushButton(f"{text}  ({key})")
             b.setCheckable(True)
@@ -86,10 +109,9 @@ class DetailView(QWidget):
             b.clicked.connect(lambda _=False, v=value: self.verdict_clicked.emit(v))
             buttons.addWidget(b)
             self.verdict_buttons[value] = b
-        self.artist_button = QPushButton("Artist view (Shift+A)")
+        self.artist_button = QPushButton("Artist (Shift+A)")
         self.artist_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.artist_button.clicked.connect(self.artist_clicked.emit)
-        buttons.addStretch(1)
         buttons.addWidget(self.artist_button)
 
         self.tags_edit = QLineEdit()
@@ -104,11 +126,18 @@ class DetailView(QWidget):
         tag_row.addWidget(self.confidence)
 
         self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText("Note: what you checked and why (N)")
+        self.note_edit.setPlaceholderText(
+            "Note: what you checked and why (N). Ctrl+Enter saves, Esc goes back to the queue")
         self.note_edit.setTabChangesFocus(True)
         self.save_button = QPushButton("Save note && tags")
+        self.save_button.setToolTip("Save the note, tags and confidence (Ctrl+Enter in the note)")
         self.save_button.clicked.connect(self.save_clicked.emit)
         self.saved_label = QLabel("")
+        self.saved_label.setObjectName("saved_label")
+        # Edited since the last save: say so until it is saved
+        self.note_edit.textChanged.connect(self._edited)
+        self.tags_edit.textChanged.connect(self._edited)
+        self.confidence.currentIndexChanged.connect(self._edited)
         save_row = QHBoxLayout()
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.saved_label, 1)
@@ -116,43 +145,44 @@ class DetailView(QWidget):
         review = QWidget()
         rv = QVBoxLayout(review)
         rv.setContentsMargins(0, 0, 0, 0)
-        rv.addLayout(buttons)
+        rv.addWidget(button_row)
         rv.addLayout(tag_row)
         rv.addWidget(self.note_edit, 1)
         rv.addLayout(save_row)
 
+        # The history shares the signals' place, a tab each: both get the panel's whole
+        # width, so no column is cut however narrow the window
         self.history_table = _table(["When", "Who", "What"])
-        self.history_table.setColumnWidth(0, 128)
-        self.history_table.setColumnWidth(1, 70)
-        history = QWidget()
-        hv = QVBoxLayout(history)
-        hv.setContentsMargins(0, 0, 0, 0)
-        hv.addWidget(QLabel("History"))
-        hv.addWidget(self.history_table)
-
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(review)
-        bottom.addWidget(history)
-        bottom.setStretchFactor(0, 3)
-        bottom.setStretchFactor(1, 2)
-        bottom.setSizes([380, 320])
+        hh = self.history_table.horizontalHeader()
+        hh.setStretchLastSection(False)
+        for col in (0, 1):
+            hh.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for t in (self.signals_table, self.history_table):
+            t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.tabs = QTabWidget()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the review keys on the window
+        self.tabs.addTab(self.signals_table, "Signals")
+        self.tabs.addTab(self.history_table, "History")
 
         top = QWidget()
         tv = QVBoxLayout(top)
         tv.setContentsMargins(0, 0, 0, 0)
-        tv.addWidget(self.header)
-        tv.addWidget(self.reason)
+        tv.setSpacing(2)
+        for label in (self.header, self.info, self.figures, self.reason):
+            tv.addWidget(label)
         tv.addWidget(self.plot, 1)
+        tv.addWidget(self.plot.legend)
+        tv.addWidget(self.readout)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("detail_splitter")
         self.splitter.addWidget(top)
-        self.splitter.addWidget(self.signals_table)
-        self.splitter.addWidget(bottom)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(review)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setStretchFactor(2, 3)
-        self.bottom_splitter = bottom
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -163,7 +193,10 @@ class DetailView(QWidget):
                    others: list[dict[str, Any]], signals: list[dict[str, Any]],
                    events: list[dict[str, Any]], cohort: Any = None) -> None:
         self.entry = entry
-        self.plot.show_entry(entry, positions, others, signals, cohort)
+        # the plot marks and reads out the shown run's own signals; a case's other runs'
+        # (rows marked other_run) are listed in the table only
+        self.plot.show_entry(entry, positions, others,
+                             [s for s in signals if not s.get("other_run")], cohort)
         self._show_header(entry)
         self._show_signals(signals)
         self._show_history(events)
@@ -202,14 +235,24 @@ class DetailView(QWidget):
     def set_saved(self, text: str) -> None:
         self.saved_label.setText(text)
 
+    def unsaved(self) -> bool:
+        return self.note_changed() or self.tags_changed()
+
+    def _edited(self, *_: Any) -> None:
+        if self.unsaved():
+            self.saved_label.setText(UNSAVED)
+        elif self.saved_label.text() == UNSAVED:  # typed back to what is stored
+            self.saved_label.setText("")
+
     # --- internals ---
     def _show_header(self, e: dict[str, Any] | None) -> None:
         if e is None:
-            self.header.setText("<h3>No entry selected</h3>")
-            self.reason.setText("Pick an entry on the left, or press J.")
+            self.header.setText("No entry selected")
+            self.info.setText("Pick an entry on the left, or press J.")
+            self.figures.setText("")
+            self.reason.setText("")
             return
-        esc = html.escape
-        score = "not scored" if e.get("score") is None else f"score <b>{e['score']:.0f}</b>"
+        score = "not scored" if e.get("score") is None else f"score {e['score']:.0f}"
         parts = [score]
         if e.get("manipulation") is not None:
             parts.append(f"manipulation {e['manipulation']:.0f}")
@@ -217,15 +260,17 @@ class DetailView(QWidget):
             parts.append(f"AI act {e['ai']:.0f}")
         verdict = VERDICT_TEXT.get(e.get("verdict") or "", "unreviewed")
         if e.get("analyst"):
-            by = " by " if e.get("verdict") else " (note by "
-            verdict += f"{by}{esc(e['analyst'])}" + ("" if e.get("verdict") else ")")
-        self.header.setText(
-            f"<h3 style='margin:0'>{esc(e['title'])} — {esc(e['artist'])}</h3>"
-            f"{esc(e['chart'])} · {esc(e.get('metric') or '')} · debut {esc(e['first_date'])} "
+            marked = e.get("range_from") or e.get("range_to") or e.get("watch")
+            by = " by " if e.get("verdict") else " (marked by " if marked else " (note by "
+            verdict += f"{by}{e['analyst']}" + ("" if e.get("verdict") else ")")
+        # dataset and analyst text shown with its controls as visible marks (␛, [U+202E])
+        self.header.setText(visible(f"{e['title']} — {e['artist']}"))
+        self.info.setText(visible(
+            f"{e['chart']} · {e.get('metric') or ''} · debut {e['first_date']} "
             f"at No. {e['debut_rank']} · peak No. {e['peak']} · "
-            f"{plural(e['weeks'], 'position')}<br>"
-            f"{' · '.join(parts)} · verdict: <b>{verdict}</b>")
-        self.reason.setText(e.get("reason") or "")
+            f"{plural(e['weeks'], 'position')}"))
+        self.figures.setText(visible(f"{' · '.join(parts)} · verdict: {verdict}"))
+        self.reason.setText(visible(e.get("reason") or ""))
 
     def _show_signals(self, signals: list[dict[str, Any]]) -> None:
         t = self.signals_table
@@ -240,8 +285,8 @@ class DetailView(QWidget):
                 s.get("reference") or "",
             ]
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(visible(text))
+                item.setToolTip(visible(text))
                 if j in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
@@ -251,6 +296,7 @@ class DetailView(QWidget):
     def _show_history(self, events: list[dict[str, Any]]) -> None:
         t = self.history_table
         rows = list(reversed(events))  # newest first
+        self.tabs.setTabText(1, f"History ({len(rows)})" if rows else "History")
         t.setRowCount(len(rows))
         for i, ev in enumerate(rows):
             kind = ev["kind"]
@@ -266,11 +312,19 @@ class DetailView(QWidget):
                     what += f", confidence {ev['confidence']}"
             elif kind == "undo":
                 what = f"undo of #{ev.get('undoes')}"
+            elif kind == "watch":
+                what = "watch on" if ev.get("watch") else "watch off"
+            elif kind == "range":
+                what = "campaign " + (_weeks(ev) or "cleared")
             else:
                 what = kind
-            cells = [str(ev.get("at") or "").replace("T", " ")[:19], ev.get("analyst") or "",
-                     f"#{ev['event_id']} {what}"]
+            if kind == "verdict" and _weeks(ev):
+                what += f" – campaign {_weeks(ev)}"
+            runs = f"({ev['runs']} runs) " if ev.get("runs", 1) > 1 else ""  # a case's
+            cells = [str(ev.get("at") or "").replace("T", " ")[:16], ev.get("analyst") or "",
+                     f"#{ev['event_id']} {runs}{what}"]
             for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item = QTableWidgetItem(visible(text))
+                item.setToolTip(visible(text))
                 t.setItem(i, j, item)
+        t.resizeRowsToContents()

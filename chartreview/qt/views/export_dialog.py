@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -23,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from chartreview.domain import Cancelled, ChartreviewError, Progress
 from chartreview.qt.workers.ops import Worker
-from chartreview.report.collect import FORMATS, VERDICT_CHOICES, ExportOptions
+from chartreview.report.collect import FORMATS, VERDICT_CHOICES, ExportOptions, check_export
+from chartreview.report.safe import TargetExists
 from chartreview.store import open_project, queries, reviews
 
 FORMAT_NAMES = {"csv": "CSV (entries + events files)", "xlsx": "Excel workbook",
@@ -135,8 +137,10 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         fmt = self.format.currentData()
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text(),
-                                              f"{fmt.upper()} (*.{fmt})")
+        # Replacing is asked once, by _confirm_targets, which also refuses projects
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export to", self.out.text(), f"{fmt.upper()} (*.{fmt})",
+            options=QFileDialog.Option.DontConfirmOverwrite)
         if name:
             self.out.setText(name)
 
@@ -160,6 +164,9 @@ class ExportDialog(QDialog):
         """Run the export in a worker; the dialog stays responsive and can cancel."""
         try:
             opts = self.options()
+            if not self._confirm_targets(opts):
+                self.status.setText("Not exported; choose another file name.")
+                return
         except ChartreviewError as e:
             self.status.setText(str(e))
             return
@@ -174,6 +181,24 @@ class ExportDialog(QDialog):
         self.worker.signals.returned.connect(self._done)
         self.worker.signals.errored.connect(self._failed)
         self.worker.start()
+
+    def _confirm_targets(self, opts: ExportOptions) -> bool:
+        """The CLI's guard (raises for a project or database); an existing file is
+        replaced only when the user says so. False: the user said no."""
+        try:
+            check_export(self.project_path, opts)
+            return True
+        except TargetExists as e:
+            answer = QMessageBox.question(
+                self, "Replace file?", f"{e.path.name} exists in {e.path.parent}.\n"
+                "Replace it with this export?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            opts.force = True
+            check_export(self.project_path, opts)  # anything else refused still is
+            return True
 
     def _progressed(self, p: Progress) -> None:
         if p.total:

@@ -8,15 +8,16 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
+from chartreview.qt.widgets.flow_layout import FlowLayout
 from chartreview.scoring.labels import SIGNAL_LABELS
 from chartreview.store import queries
 
@@ -90,27 +91,33 @@ class FilterBar(QWidget):
         for w in (self.date_from, self.date_to):
             w.dateChanged.connect(self.emit_filter)
 
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.search, 0, 0, 1, 4)
-        grid.addWidget(self.chart, 0, 4, 1, 2)
-        grid.addWidget(self.verdict, 1, 0)
-        grid.addWidget(self.signal, 1, 1)
-        score = QHBoxLayout()
-        score.addWidget(QLabel("Score"))
-        score.addWidget(self.min_score)
-        score.addWidget(QLabel("–"))
-        score.addWidget(self.max_score)
-        grid.addLayout(score, 1, 2)
-        grid.addWidget(self.date_from, 1, 3)
-        grid.addWidget(self.date_to, 1, 4)
-        grid.addWidget(self.clear_button, 1, 5)
+        # The search and the chart on the first line; the other controls at their natural
+        # width, wrapping onto another line in a narrow window rather than being squashed
+        score = QWidget()
+        score_row = QHBoxLayout(score)
+        score_row.setContentsMargins(0, 0, 0, 0)
+        score_row.addWidget(QLabel("Score"))
+        score_row.addWidget(self.min_score)
+        score_row.addWidget(QLabel("–"))
+        score_row.addWidget(self.max_score)
+        controls = QWidget()
+        controls.setObjectName("filter_controls")
+        flow = FlowLayout(controls)
+        for w in (self.verdict, self.signal, score, self.date_from, self.date_to,
+                  self.clear_button):
+            flow.addWidget(w)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.chart)
         chip_row = QHBoxLayout()
         chip_row.addWidget(self.artist_chip)
         chip_row.addStretch(1)
-        grid.addLayout(chip_row, 2, 0, 1, 6)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(controls)
+        layout.addLayout(chip_row)
+        self.controls = controls
 
     # --- public API ---
     def set_charts(self, charts: list[dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,7 +40,11 @@ from PySide6.QtWidgets import (
 from chartreview import config
 from chartreview.domain import METRICS, Cancelled, ChangeSet, ChartreviewError, Progress
 from chartreview.ingest import ImportOptions, detect_format, import_file
+from chartreview.ingest.chart_match import ChartClash
+from chartreview.ingest.formats.mapped import Mapped
 from chartreview.ingest.normalize import MAPPABLE, REQUIRED
+from chartreview.ingest.registry import BY_NAME
+from chartreview.ingest.roles import SHOWN, column_roles
 from chartreview.ingest.source import Source, open_source
 from chartreview.qt.workers.ops import Worker
 from chartreview.store.db import open_project
@@ -65,15 +71,9 @@ def preview(src: Source, n: int = PREVIEW_ROWS) -> tuple[list[str], list[list[st
         records = [r for r in data[:n] if isinstance(r, dict)] if isinstance(data, list) else []
         header = list(dict.fromkeys(k for r in records for k in r))
         return header, [[str(r.get(k, "")) for k in header] for r in records]
-    import openpyxl
+    from chartreview.ingest.xlsx import preview as xlsx_preview
 
-    wb = openpyxl.load_workbook(src.path, read_only=True, data_only=True)
-    try:
-        cells = [["" if v is None else str(v) for v in row]
-                 for row in wb.worksheets[0].iter_rows(values_only=True, max_row=n + 1)]
-    finally:
-        wb.close()
-    return (cells[0], cells[1:]) if cells else ([], [])
+    return xlsx_preview(src.path, n)
 
 
 def guess_mapping(columns: list[str]) -> dict[str, str]:
@@ -106,6 +106,10 @@ class ImportDialog(QDialog):
         self.worker: Worker | None = None
         self.sources: dict[str, Source] = {}
         self.detected: dict[str, str] = {}
+        # file -> what the analyst chose for it after a chart clash: {"chart": name} or
+        # {"merge": True}; and the clashes still waiting for a choice
+        self.overrides: dict[str, dict[str, Any]] = {}
+        self.pending: list[tuple[str, ChartClash]] = []
         self.resize(980, 720)
 
         self.files = QListWidget()
@@ -131,6 +135,10 @@ class ImportDialog(QDialog):
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview_table.verticalHeader().setVisible(False)
         self.preview_table.setMinimumHeight(150)
+        # What each column becomes, in words and in the preview's header
+        self.roles_label = QLabel("")
+        self.roles_label.setObjectName("roles_label")
+        self.roles_label.setWordWrap(True)
 
         self.custom_mapping = QCheckBox("Map the columns myself")
         self.custom_mapping.toggled.connect(self._mapping_toggled)
@@ -145,6 +153,8 @@ class ImportDialog(QDialog):
             grid.addWidget(label, i // 4, (i % 4) * 2)
             grid.addWidget(combo, i // 4, (i % 4) * 2 + 1)
         self.mapping_box.setVisible(False)
+        for combo in self.mapping.values():
+            combo.currentTextChanged.connect(self._show_roles)
 
         self.chart_edit = QLineEdit()
         self.chart_edit.setPlaceholderText("from the file, e.g. Hot 100")
@@ -161,6 +171,37 @@ class ImportDialog(QDialog):
         form.addRow("Region", self.region_edit)
         form.addRow("Chart date", self.date_edit)
         form.addRow("Metric", self.metric_combo)
+        self.date_edit.textChanged.connect(self._show_roles)
+
+        # Asked when a file looks unrelated to the project's chart of the same name
+        self.clash_box = QGroupBox("A chart of the same name is already in the project")
+        self.clash_text = QLabel()
+        self.clash_text.setWordWrap(True)
+        self.as_new = QRadioButton("Import it as a new chart named")
+        self.new_name = QLineEdit()
+        self.merge_into = QRadioButton()
+        choice = QButtonGroup(self.clash_box)
+        choice.addButton(self.as_new)
+        choice.addButton(self.merge_into)
+        self.continue_button = QPushButton("Continue the import")
+        self.continue_button.clicked.connect(self.resolve_clash)
+        self.skip_button = QPushButton("Skip this file")
+        self.skip_button.clicked.connect(self.skip_clash)
+        self.new_name.textChanged.connect(self._clash_choice_changed)
+        self.as_new.toggled.connect(self._clash_choice_changed)
+        new_row = QHBoxLayout()
+        new_row.addWidget(self.as_new)
+        new_row.addWidget(self.new_name, 1)
+        clash_buttons = QHBoxLayout()
+        clash_buttons.addStretch(1)
+        clash_buttons.addWidget(self.skip_button)
+        clash_buttons.addWidget(self.continue_button)
+        cv = QVBoxLayout(self.clash_box)
+        cv.addWidget(self.clash_text)
+        cv.addLayout(new_row)
+        cv.addWidget(self.merge_into)
+        cv.addLayout(clash_buttons)
+        self.clash_box.setVisible(False)
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -175,7 +216,7 @@ class ImportDialog(QDialog):
         self.import_button = QPushButton("Import")
         self.import_button.setDefault(True)
         self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
+        self.import_button.clicked.connect(lambda: self.run_import())
         self.cancel_button = QPushButton("Close")
         self.cancel_button.clicked.connect(self._cancel_or_close)
         buttons = QHBoxLayout()
@@ -187,9 +228,11 @@ class ImportDialog(QDialog):
         layout.addLayout(file_row)
         layout.addWidget(self.format_label)
         layout.addWidget(self.preview_table, 1)
+        layout.addWidget(self.roles_label)
         layout.addWidget(self.custom_mapping)
         layout.addWidget(self.mapping_box)
         layout.addLayout(form)
+        layout.addWidget(self.clash_box)
         layout.addWidget(self.status)
         layout.addWidget(self.results)
         layout.addLayout(buttons)
@@ -251,6 +294,7 @@ class ImportDialog(QDialog):
             self.format_label.setText(f"<b>Unknown layout.</b> Map the columns below. "
                                       f"<br><small>{e}</small>")
             self.custom_mapping.setChecked(True)
+            self._show_roles()
             return
         self.detected[key] = fmt.NAME
         needs_map = fmt.NAME == "mapped"
@@ -258,9 +302,51 @@ class ImportDialog(QDialog):
             f"Detected format: <b>{fmt.LABEL}</b> · encoding {src.encoding} · "
             f"{src.size:,} bytes" + (" · map the columns below" if needs_map else ""))
         self.custom_mapping.setChecked(needs_map)
+        self._show_roles()
 
     def _mapping_toggled(self, on: bool) -> None:
         self.mapping_box.setVisible(on)
+        self._show_roles()
+
+    def roles(self) -> dict[str, str]:
+        """Field -> source of the shown file, as it would be imported now."""
+        current = self.files.currentItem()
+        src = self.sources.get(current.text()) if current is not None else None
+        if src is None:
+            return {}
+        if self.custom_mapping.isChecked():
+            fmt: Any = Mapped
+            mapping = self.current_mapping()
+        elif self.detected.get(current.text()):
+            fmt = BY_NAME[self.detected[current.text()]]
+            mapping = dict(config.load().column_maps.get("|".join(src.columns), {}))
+        else:
+            return {}
+        opts = ImportOptions(mapping=mapping, date=self.date_edit.text().strip() or None)
+        return column_roles(fmt, src, opts)
+
+    def _show_roles(self, *_: Any) -> None:
+        """Say which column becomes rank, title, artist, date and volume, and mark each
+        column of the preview with the field it becomes."""
+        roles = self.roles()
+        if not roles and not self.files.currentItem():
+            self.roles_label.setText("")
+            return
+        missing = {"date": "not in the file: give the chart date below",
+                   "volume": "none in this file (ranks only)"}
+        parts = [f"{field} ← <b>{roles[field]}</b>" if field in roles
+                 else f"{field}: <i>{missing.get(field, 'not mapped')}</i>" for field in SHOWN]
+        self.roles_label.setText("Read as: " + " · ".join(parts))
+        t = self.preview_table
+        becomes = {column: field for field, column in roles.items() if field != "volume"}
+        for j in range(t.columnCount()):
+            item = t.horizontalHeaderItem(j)
+            if item is None:
+                continue
+            column = item.data(Qt.ItemDataRole.UserRole) or item.text()
+            item.setData(Qt.ItemDataRole.UserRole, column)
+            field = becomes.get(column)
+            item.setText(f"{column}\n→ {field}" if field else column)
 
     def current_mapping(self) -> dict[str, str]:
         return {name: combo.currentText() for name, combo in self.mapping.items()
@@ -273,28 +359,37 @@ class ImportDialog(QDialog):
         else:  # other files: the mapping saved for their layout, if any
             columns = "|".join(self.sources[key].columns)
             mapping = dict(config.load().column_maps.get(columns, {}))
-        return ImportOptions(
+        opts = ImportOptions(
             chart=self.chart_edit.text().strip() or None,
             region=self.region_edit.text().strip() or None,
             date=self.date_edit.text().strip() or None,
             metric=self.metric_combo.currentData(), mapping=mapping)
+        for name, value in self.overrides.get(key, {}).items():
+            setattr(opts, name, value)
+        return opts
 
     # --- the import ---
-    def run_import(self) -> Worker | None:
+    def run_import(self, keys: list[str] | None = None) -> Worker | None:
+        """Import the files (or only ``keys``) in a worker, then re-score."""
         if self.worker is not None or not self.sources:
             return None
+        if keys is None:  # a fresh start: earlier choices and questions no longer hold
+            self.overrides.clear()
+            self.pending.clear()
+            self.clash_box.setVisible(False)
         mapping = self.current_mapping() if self.custom_mapping.isChecked() else {}
         current = self.files.currentItem()
         if mapping and current is not None:
             settings = config.load()  # reuse this mapping for files of the same layout
             settings.column_maps["|".join(self.sources[current.text()].columns)] = mapping
             config.save(settings)
-        jobs = [(Path(k), self.options_for(k)) for k in self.sources]
+        jobs = [(Path(k), self.options_for(k)) for k in (keys or list(self.sources))]
         path = self.project_path
 
-        def job(on_progress: Any, cancel: Any) -> tuple[list[str], list[str], str]:
+        def job(on_progress: Any, cancel: Any) -> tuple[list[str], list[str], str, list[Any]]:
             done: list[str] = []
             failed: list[str] = []
+            clashes: list[tuple[str, ChartClash]] = []
             with open_project(path) as project:
                 for i, (file, opts) in enumerate(jobs):
                     def step(p: Progress, i: int = i, file: Path = file) -> None:
@@ -305,11 +400,13 @@ class ImportDialog(QDialog):
                                                 cancel=cancel).summary())
                     except Cancelled:
                         raise
+                    except ChartClash as e:  # the analyst decides: merge, or a new chart
+                        clashes.append((str(file), e))
                     except ChartreviewError as e:
                         report = getattr(e, "report", None)
                         failed.append(f"{e}\n{report.summary() if report else ''}".strip())
                 scored = score(project, on_progress, cancel) if done else ""
-            return done, failed, scored
+            return done, failed, scored, clashes
 
         self.worker = Worker(job)
         self.worker.signals.progressed.connect(self._progressed)
@@ -327,15 +424,62 @@ class ImportDialog(QDialog):
         if p.message:
             self.status.setText(p.message)
 
-    def _returned(self, result: tuple[list[str], list[str], str]) -> None:
-        done, failed, scored = result
+    def _returned(self, result: tuple[list[str], list[str], str, list[Any]]) -> None:
+        done, failed, scored, clashes = result
         self.results.setPlainText("\n\n".join([*done, *failed, scored]).strip())
-        self.status.setText(f"Imported {len(done)} of {len(done) + len(failed)} file(s)."
+        total = len(done) + len(failed) + len(clashes)
+        self.status.setText(f"Imported {len(done)} of {total} file(s)."
                             + (f" {scored}" if scored else ""))
         if done:
             self.imported.emit(ChangeSet(data=True, scores=bool(scored)))
+        self.pending.extend(clashes)
+        self._ask_next()
         if failed:
             QMessageBox.warning(self, "Import problems", "\n\n".join(failed))
+
+    # --- a file whose chart looks unrelated to the project's chart of that name ---
+    def _ask_next(self) -> None:
+        if not self.pending:
+            self.clash_box.setVisible(False)
+            return
+        file, clash = self.pending[0]
+        charts = "; ".join(f"{c.chart} ({c.first_date} to {c.last_date}, {c.entries:,} "
+                           "entries)" for c in clash.clashes)
+        self.clash_text.setText(
+            f"{Path(file).name} names its chart like the project's {charts}, but none of "
+            f"its {clash.clashes[0].tracks:,} tracks has ever been on it: it looks like a "
+            "different chart. Nothing of this file was imported yet.")
+        names = ", ".join(c.chart for c in clash.clashes)
+        self.merge_into.setText(f"Add it to {names} (merge)")
+        self.new_name.setText(clash.suggestion or "")
+        self.as_new.setChecked(True)
+        self.clash_box.setVisible(True)
+        self.status.setText(self.status.text() + f" {Path(file).name}: choose below.")
+        self._clash_choice_changed()
+
+    def _clash_choice_changed(self, *_: Any) -> None:
+        self.new_name.setEnabled(self.as_new.isChecked())
+        self.continue_button.setEnabled(
+            self.worker is None and (not self.as_new.isChecked()
+                                     or bool(self.new_name.text().strip())))
+
+    def resolve_clash(self) -> Worker | None:
+        """Import the file waiting for a choice as the analyst chose."""
+        if not self.pending or self.worker is not None:
+            return None
+        file, _ = self.pending.pop(0)
+        if self.as_new.isChecked():
+            self.overrides[file] = {"chart": self.new_name.text().strip()}
+        else:
+            self.overrides[file] = {"merge": True}
+        self.clash_box.setVisible(False)
+        return self.run_import([file])
+
+    def skip_clash(self) -> None:
+        if self.pending:
+            file, _ = self.pending.pop(0)
+            self.status.setText(f"{Path(file).name} skipped: nothing of it was imported.")
+        self._ask_next()
 
     def _errored(self, error: BaseException) -> None:
         if isinstance(error, Cancelled):
@@ -352,6 +496,7 @@ class ImportDialog(QDialog):
         self.progress.setValue(self.progress.maximum())
         self.cancel_button.setText("Close")
         self.import_button.setEnabled(bool(self.sources))
+        self._clash_choice_changed()
 
     def _cancel_or_close(self) -> None:
         if self.worker is not None:

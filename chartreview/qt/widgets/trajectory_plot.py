@@ -9,19 +9,46 @@ sit on a second axis at the right, in their own ViewBox.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPicture, QTransform
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPicture,
+    QTransform,
+)
 
-MAX_OVERLAYS = 8
+from chartreview.domain import plural, visible
+from chartreview.qt.models.entry_table import signal_label
+from chartreview.qt.widgets.plot_legend import PlotLegend
+
+MAX_OVERLAYS = 7  # with the entry's own chart: eight curves, eight colours
 DAY_S = 86400.0
 MIN_SPAN_S = 56 * DAY_S  # show at least eight weeks of dates
+# A qualitative palette (Tableau 10 without its yellow and grey, which vanish on a white
+# plot): eight hues far enough apart that two charts of one kind never look alike.
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f",
+           "#ff9da7")
+# What a chart measures decides how its curve is drawn, so the colour can name the chart
+METRIC_STYLE = {
+    "streams": Qt.PenStyle.SolidLine, "sales": Qt.PenStyle.DashLine,
+    "airplay": Qt.PenStyle.DotLine, "composite": Qt.PenStyle.DashDotLine,
+    "viral": Qt.PenStyle.DashDotDotLine,
+}
+_ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+# Signals about how a run began: they fired in its first week, though their reason names
+# no date (the others without a date describe the whole run)
+DEBUT_SIGNALS = frozenset({"debut_crash", "flood"})
 
 
 def to_epoch(day: str) -> float:
@@ -40,6 +67,77 @@ def _epochs(rows: Sequence[dict[str, Any]]) -> np.ndarray:
 
 def _floats(values: Sequence[Any]) -> np.ndarray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def chart_colors(chart_ids: Sequence[int | None]) -> list[int]:
+    """A colour (an index into ``PALETTE``) per chart, the same for a chart from entry to
+    entry where it can be.
+
+    A chart's colour is the palette's (id - 1)th; a chart whose colour is already taken in
+    this plot (more than eight charts in the project), or without an id, gets the next
+    free one.
+    """
+    taken: set[int] = set()
+    out = []
+    for n, cid in enumerate(chart_ids):
+        i = (int(cid) - 1 if cid is not None else n) % len(PALETTE)
+        while i in taken and len(taken) < len(PALETTE):
+            i = (i + 1) % len(PALETTE)
+        taken.add(i)
+        out.append(i)
+    return out
+
+
+def fired_on(signals: Sequence[dict[str, Any]], days: Sequence[str], period_days: int
+             ) -> list[list[str]]:
+    """The fired signals (contribution > 0) to name at each of ``days`` (ISO dates, sorted).
+
+    A signal whose reason names a date fired in the chart period holding that date (a week
+    on a weekly chart); one about how the run began (``DEBUT_SIGNALS``) in its first
+    period; any other describes the whole run and is named at every period.
+    """
+    out: list[list[str]] = [[] for _ in days]
+    if not days:
+        return out
+    epochs = np.array([to_epoch(d) for d in days])
+    for s in signals:
+        if (s.get("contribution") or 0) <= 0:
+            continue
+        name = signal_label(s["signal"])
+        named = [to_epoch(d) for d in _ISO_DAY.findall(s.get("reason") or "")]
+        if named:
+            for t in named:
+                hit = np.flatnonzero((epochs <= t) & (t < epochs + period_days * DAY_S))
+                if not len(hit):  # a date between two periods: the one before it
+                    hit = np.flatnonzero(np.abs(epochs - t) < period_days * DAY_S)[:1]
+                for i in hit.tolist():
+                    if name not in out[i]:
+                        out[i].append(name)
+        elif s["signal"] in DEBUT_SIGNALS:
+            out[0].append(name)
+        else:
+            for names in out:
+                names.append(f"{name} (whole run)")
+    return out
+
+
+def movement(rows: Sequence[dict[str, Any]], i: int, period_days: int) -> str:
+    """How the i-th position moved: from the source's last-week rank, else the position
+    one period before; a first position is a debut, one after a gap a re-entry."""
+    p = rows[i]
+    before = p.get("last_rank")
+    if not before and i > 0:
+        gap = to_epoch(p["date"]) - to_epoch(rows[i - 1]["date"])
+        if gap <= period_days * DAY_S * 1.5:
+            before = rows[i - 1]["rank"]
+    if not before or before <= 0:
+        return "debut" if i == 0 else "re-entry"
+    step = int(before) - int(p["rank"])
+    if step > 0:
+        return f"up {step} from No. {before}"
+    if step < 0:
+        return f"down {-step} from No. {before}"
+    return f"unchanged from No. {before}"
 
 
 _SHIFTS = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
@@ -191,10 +289,50 @@ class ValueAxis(pg.AxisItem):
         _paint_axis(self, p)
 
 
+class RankAxis(ValueAxis):
+    """The rank axis: whole ranks from 1 down, and No. 1 labelled whenever it is in view."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        levels = [(spacing, [v for v in values if v >= 1 and float(v).is_integer()])
+                  for spacing, values in super().tickValues(minVal, maxVal, size)]
+        lo, hi = sorted((minVal, maxVal))
+        if levels and lo <= 1 <= hi:  # on the major level: minor ones are often unlabelled
+            levels = [(spacing, [v for v in values if v != 1]) for spacing, values in levels]
+            spacing, values = levels[0]
+            levels[0] = (spacing, [1.0, *values])
+        return levels
+
+
 class DateAxis(pg.DateAxisItem):
-    """The date axis, painted without a QPicture (see :func:`_paint_axis`)."""
+    """The date axis, painted without a QPicture (see :func:`_paint_axis`).
+
+    Month names carry their year on the first label in view and on every January, so a
+    run is never read against the wrong year.
+    """
 
     _draw_specs: Any = None
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        strings = super().tickStrings(values, scale, spacing)
+        spec = next((s for s in self.zoomLevel.tickSpecs if s.spacing == spacing), None)
+        if spec is None or spec.format != "%b":
+            return strings
+        # The values run past the view on both sides, and a label too close to the left
+        # edge to fit is not drawn: the year goes on the first one clear of it
+        lo, hi = sorted(self.range)
+        fm = QFontMetrics(self.style["tickFont"] or self.font())
+        room = fm.horizontalAdvance("Sep 2025") / 2 + 2  # half a label with its year
+        lo += (hi - lo) * room / max(self.geometry().width(), 1.0)
+        first = True
+        out = []
+        for v, text in zip(values, strings, strict=True):
+            day = datetime.fromtimestamp(v, tz=UTC)
+            in_view = v >= lo
+            if text and in_view and (first or day.month == 1):
+                text = f"{text} {day.year}"
+            first = first and not in_view
+            out.append(text)
+        return out
 
     # --- Qt overrides ---
     def paint(self, p: QPainter, *_: Any) -> None:
@@ -202,11 +340,18 @@ class DateAxis(pg.DateAxisItem):
 
 
 class TrajectoryPlot(pg.PlotWidget):
-    """Rank trajectory of one entry with overlays, volume, signal marks and a crosshair."""
+    """Rank trajectory of one entry with overlays, volume, signal marks and a crosshair.
+
+    Pointing at the plot snaps a crosshair to the nearest chart date and emits
+    ``hovered`` with that period's figures (see :meth:`position_text`); leaving the data
+    emits an empty string.
+    """
+
+    hovered = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent=parent, axisItems={
-            "bottom": DateAxis(utcOffset=0), "left": ValueAxis("left"),
+            "bottom": DateAxis(utcOffset=0), "left": RankAxis("left"),
             "right": ValueAxis("right")})
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText)
@@ -220,23 +365,21 @@ class TrajectoryPlot(pg.PlotWidget):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(text))
             axis.setTextPen(pg.mkPen(text))
-        # Bottom right: rank 1 is at the top, where trajectories spend their best weeks.
-        # Translucent, so a curve passing under it stays visible.
-        self.legend = item.addLegend(offset=(-10, -10), labelTextColor=text)
-        legend_bg = QColor(pal.color(QPalette.ColorRole.Base))
-        legend_bg.setAlpha(170)
-        self.legend.setBrush(pg.mkBrush(legend_bg))
-        self._legend_pool: list[tuple[Any, Any]] = []  # (ItemSample, LabelItem), reused
-        self._legend_resized = False
-        # The same track on other charts (drawn under the main curve)
+        # The legend is widgets for under the plot, outside the data: no curve is ever
+        # hidden behind it, and its rows wrap in a narrow window (the view places it)
+        self.legend = PlotLegend()
+        # The same track on other charts (drawn under the main curve): a curve per colour
+        # of the palette, so a chart keeps its curve from entry to entry and its pen and
+        # symbols are not redone (re-rendering symbols cost a tenth of a selection)
         self.overlays: list[pg.PlotDataItem] = []
-        for i in range(MAX_OVERLAYS):
-            color = pg.intColor(i, hues=MAX_OVERLAYS, values=1, maxValue=230, minValue=150)
-            curve = _curve(pen=pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine),
-                           symbol="t", symbolSize=5, symbolBrush=color, symbolPen=None)
+        for color in PALETTE:
+            curve = _curve(symbol="t", symbolSize=5, symbolPen=None,
+                           symbolBrush=pg.mkBrush(color))
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
+        self.shown_overlays: list[pg.PlotDataItem] = []  # in legend order
+        self._styles: dict[int, tuple[str, str]] = {}  # id(curve) -> (colour, metric) drawn
         # The cohort's typical path: quartile band and median since the same debut
         band_color = QColor(accent)  # a tint of the entry's colour, apart from the grey volume
         band_color.setAlpha(22)
@@ -252,9 +395,7 @@ class TrajectoryPlot(pg.PlotWidget):
             part.setZValue(-20)
             item.addItem(part)
         self.cohort_band.setVisible(False)
-        self.rank_curve = _curve(
-            pen=pg.mkPen(accent, width=2.5), symbol="o", symbolSize=6,
-            symbolBrush=accent, symbolPen=None)
+        self.rank_curve = _curve(symbol="o", symbolSize=6, symbolPen=None)
         item.addItem(self.rank_curve)
         # Volume on a second ViewBox tied to the right axis
         self.volume_box = pg.ViewBox()
@@ -289,6 +430,10 @@ class TrajectoryPlot(pg.PlotWidget):
                                            slot=self._mouse_moved)
         self._x = np.array([])
         self._rows: list[dict[str, Any]] = []
+        self._fired: list[list[str]] = []
+        self._period_days = 7
+        self.readout = ""
+        self._axes_shown = True
         self._volume_name = ""
         self._cohort_shown: tuple[Any, int, str] | None = None  # (path, period, debut)
         self.show_entry(None, [], [], [])
@@ -302,19 +447,32 @@ class TrajectoryPlot(pg.PlotWidget):
         item = self.getPlotItem()
         self._rows = list(positions)
         self._x = _epochs(positions)
+        self._period_days = 1 if (entry or {}).get("frequency") == "daily" else 7
+        self._fired = fired_on(signals, [p["date"][:10] for p in positions], self._period_days)
         ranks = _floats([p["rank"] for p in positions])
         self._legend_rows: list[tuple[Any, str]] = []
         self.rank_curve.setData(self._x, ranks)
+        charts = self._overlay_charts(entry, others)
+        colors = chart_colors([(entry or {}).get("chart_id"),
+                               *(rows[0].get("chart_id") for _, rows in charts)])
         if entry is not None:
+            self._style(self.rank_curve, colors[0], entry.get("metric"), width=2.5,
+                        symbols=True)
             self._legend_rows.append((self.rank_curve, self._short(entry.get("chart", ""))))
         self._show_volume(positions)
-        self._show_overlays(entry, others)
+        self._show_overlays(charts, colors[1:])
         self._show_cohort(entry, cohort)
         self._update_legend()
         self._show_marks(positions, ranks, signals)
         self.cursor_line.setVisible(False)
+        self._set_readout("")
         item.setTitle(None)
-        if entry is None or not positions:
+        empty = entry is None or not positions
+        if self._axes_shown == empty:  # no axes of an entry no longer shown; showAxis
+            for name in ("left", "bottom"):  # lays the axis out again: only on a change
+                item.showAxis(name, not empty)
+            self._axes_shown = not empty
+        if empty:
             item.setTitle("No entry selected" if entry is None else "No positions")
         self._fit(ranks)
         self._sync_volume_box()
@@ -353,90 +511,36 @@ class TrajectoryPlot(pg.PlotWidget):
     def _settle(self) -> None:
         """Lay out and place everything now, so that the next paint is the only one.
 
-        pyqtgraph leaves two things to paint time: a legend or axis whose size changed
-        posts a LayoutRequest, and a ViewBox applies a new range only when the scene
+        pyqtgraph leaves two things to paint time: an axis whose size changed posts a
+        LayoutRequest, and a ViewBox applies a new range only when the scene
         emits ``sigPrepareForPaint``, which is when lines, regions and their labels
         move. Moved inside the paint, each of them marks the scene dirty again and Qt
         paints the plot a second time: half the time of showing an entry. The axes
         measure their labels here too (:func:`_axis_specs`).
         """
-        if self._legend_resized:
-            self._fit_legend()
-            self._legend_resized = False
         item = self.getPlotItem()
         for name in ("left", "bottom", "right"):
             axis = item.getAxis(name)
             if self.isVisible() and axis.isVisible():  # measured at its real size
                 _axis_specs(axis)
-        self.legend.layout.activate()
         item.layout.activate()
         self.scene().prepareForPaint()
-        self._clear_of_legend()
-
-    def _clear_of_legend(self) -> None:
-        """Put the signal's name at the foot of its line, or at the top where the legend
-        (bottom right, over the usual tail of a run) would cover it."""
-        if not self.peak_line.isVisible():
-            return
-        label = self.peak_line.label
-        for position in (0.95, 0.05):
-            label.setPosition(position)
-            if not label.sceneBoundingRect().intersects(self.legend.sceneBoundingRect()):
-                return
 
     def _update_legend(self) -> None:
-        """Point the legend's rows at this entry's curves, building a row only once.
+        self.legend.set_rows(self._legend_rows)
 
-        A pyqtgraph legend row (a sample and a label) costs a few milliseconds to build,
-        and a new one is polished in the next paint, which lays the legend out again
-        and paints the plot a second time. Rows are kept in ``_legend_pool`` instead:
-        a sample draws whatever curve it points at, a label is renamed only when its
-        text changes, and rows are taken out of the layout when fewer are needed.
-        """
-        legend, pool, rows = self.legend, self._legend_pool, self._legend_rows
-        shown = len(legend.items)  # pool[:shown] are in the legend's layout
-        while len(pool) < len(rows):  # as LegendItem.addItem builds a row, not laid out
-            curve, name = rows[len(pool)]
-            sample = legend.sampleType(curve)
-            sample.sigClicked.connect(legend.sigSampleClicked)
-            pool.append((sample, pg.LabelItem(
-                name, color=legend.opts["labelTextColor"], justify="left",
-                size=legend.opts["labelTextSize"])))
-        for (sample, label), (curve, name) in zip(pool, rows, strict=False):
-            if sample.item is not curve:
-                sample.item = curve
-                sample.update()
-            if label.text != name:
-                label.setText(name)
-                self._legend_resized = True
-        if shown == len(rows):
+    def _style(self, curve: pg.PlotDataItem, color: int, metric: str | None,
+               width: float = 1.5, symbols: bool = False) -> None:
+        """Draw a rank curve in its chart's colour (its symbols too, if asked: the
+        overlays' are set once) and its metric's line style."""
+        key = (PALETTE[color], metric or "")
+        if self._styles.get(id(curve)) == key:
             return
-        for sample, label in pool[len(rows):shown]:
-            for part in (sample, label):
-                legend.layout.removeItem(part)
-                part.setVisible(False)
-        for i, (sample, label) in enumerate(pool[shown:len(rows)], start=shown):
-            legend.layout.addItem(sample, i, 0, alignment=Qt.AlignmentFlag.AlignVCenter)
-            legend.layout.addItem(label, i, 1)
-            sample.setVisible(True)
-            label.setVisible(True)
-        legend.items = pool[:len(rows)]
-        self._legend_resized = True
-
-    def _fit_legend(self) -> None:
-        """Size the legend to its rows, as ``LegendItem.updateSize`` does.
-
-        updateSize adds up the rows' current geometry, which is their natural size only
-        for rows built a moment before; a reused row may still be stretched to the box
-        it had, so the natural sizes are asked for instead.
-        """
-        width = height = 0.0
-        for sample, label in self.legend.items:
-            a = sample.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-            b = label.effectiveSizeHint(Qt.SizeHint.PreferredSize)
-            width = max(width, a.width() + 3 + b.width() + 3)
-            height += max(a.height(), b.height())
-        self.legend.setGeometry(0, 0, width, height)
+        self._styles[id(curve)] = key
+        style = METRIC_STYLE.get(metric or "", Qt.PenStyle.SolidLine)
+        curve.setPen(pg.mkPen(PALETTE[color], width=width, style=style))
+        if symbols:
+            curve.setSymbolBrush(pg.mkBrush(PALETTE[color]))
 
     @staticmethod
     def _short(chart: str) -> str:
@@ -458,10 +562,13 @@ class TrajectoryPlot(pg.PlotWidget):
             lo, hi = mid - MIN_SPAN_S / 2, mid + MIN_SPAN_S / 2
         pad = max(3 * DAY_S, 0.04 * (hi - lo))
         self.setXRange(lo - pad, hi + pad, padding=0)
-        top, bottom = max(0.0, float(y.min()) - 1), float(y.max()) + 1
-        if bottom - top < 10:
-            bottom = top + 10
-        self.setYRange(top, bottom + 0.04 * (bottom - top), padding=0)
+        best, worst = float(y.min()), float(y.max()) + 1
+        if worst - best < 10:
+            worst = best + 10
+        # Room above the best rank for its marker and its axis label (a label cut by the
+        # plot's edge is not drawn at all): a twentieth of the span, at least half a rank
+        air = max(0.5, 0.05 * (worst - best))
+        self.setYRange(best - air, worst + 0.04 * (worst - best), padding=0)
 
     def _show_volume(self, positions: Sequence[dict[str, Any]]) -> None:
         item = self.getPlotItem()
@@ -483,21 +590,30 @@ class TrajectoryPlot(pg.PlotWidget):
         self.volume_curve.setVisible(False)
         item.hideAxis("right")
 
-    def _show_overlays(self, entry: dict[str, Any] | None,
-                       others: Sequence[dict[str, Any]]) -> None:
+    @staticmethod
+    def _overlay_charts(entry: dict[str, Any] | None, others: Sequence[dict[str, Any]]
+                        ) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The track's rows on other charts, chart by chart (at most ``MAX_OVERLAYS``)."""
         by_chart: dict[str, list[dict[str, Any]]] = {}
         own = entry.get("entry_id") if entry else None
         for r in others:
             if r["entry_id"] != own:
                 by_chart.setdefault(r["chart"], []).append(r)
-        charts = list(by_chart.items())[:MAX_OVERLAYS]
-        for curve, (chart, rows) in zip(self.overlays, charts, strict=False):
+        return list(by_chart.items())[:MAX_OVERLAYS]
+
+    def _show_overlays(self, charts: list[tuple[str, list[dict[str, Any]]]],
+                       colors: list[int]) -> None:
+        self.shown_overlays = []
+        for (chart, rows), color in zip(charts, colors, strict=True):
+            curve = self.overlays[color]
+            self._style(curve, color, rows[0].get("metric"))
             curve.setData(_epochs(rows), _floats([r["rank"] for r in rows]))
             curve.setVisible(True)
+            self.shown_overlays.append(curve)
             self._legend_rows.append((curve, self._short(chart)))
-        for curve in self.overlays[len(charts):]:
-            if curve.isVisible():  # a hidden one is already empty
-                curve.setData([], [])
+        for curve in self.overlays:
+            if curve.isVisible() and curve not in self.shown_overlays:
+                curve.setData([], [])  # a hidden one is kept empty
                 curve.setVisible(False)
 
     def _show_marks(self, positions: Sequence[dict[str, Any]], ranks: np.ndarray,
@@ -515,9 +631,16 @@ class TrajectoryPlot(pg.PlotWidget):
         self.peak_line.label.setFormat(name)
         self.peak_line.label.setText(name)
         self.peak_line.setVisible(True)
-        # The steepest climb in one step (or the debut week when it debuted at its peak)
+        # Where the strongest signal looked: a debut's fall (its two periods after), a
+        # run's exit, else the steepest climb in one step (or the debut week when it
+        # debuted at its peak)
         climbs = -np.diff(ranks) if len(ranks) > 1 else np.array([])
-        if climbs.size and np.nanmax(climbs) > 0:
+        last = len(self._x) - 1
+        if fired[0]["signal"] == "debut_crash" and last > 0:
+            lo, hi = self._x[0], self._x[min(2, last)]
+        elif fired[0]["signal"] == "cliff_exit" and last > 0:
+            lo, hi = self._x[last - 1], self._x[last]
+        elif climbs.size and np.nanmax(climbs) > 0:
             i = int(np.nanargmax(climbs))
             lo, hi = self._x[i], self._x[i + 1]
         else:
@@ -536,23 +659,32 @@ class TrajectoryPlot(pg.PlotWidget):
         vb = self.getPlotItem().getViewBox()
         if not self._rows or not vb.sceneBoundingRect().contains(pos):
             self.cursor_line.setVisible(False)
+            self._set_readout("")
             return
         x = vb.mapSceneToView(pos).x()
         i = int(np.argmin(np.abs(self._x - x)))
         self.cursor_line.setValue(self._x[i])
         self.cursor_line.setVisible(True)
-        QToolTip.showText(self.mapToGlobal(self.mapFromScene(pos).toPoint()),
-                          self.position_text(i), self)
+        self._set_readout(self.position_text(i))
+
+    def _set_readout(self, text: str) -> None:
+        text = visible(text)  # signal reasons quote titles and names
+        if text != self.readout:
+            self.readout = text
+            self.hovered.emit(text)
 
     def position_text(self, i: int) -> str:
-        """The tooltip for the i-th position: date, rank, last week, volume."""
+        """The readout of the i-th position: the week (or day), rank and how it moved,
+        volume, weeks on chart, and the signals that fired then."""
         p = self._rows[i]
-        parts = [f"{p['date']}: No. {p['rank']}"]
-        if p.get("last_rank"):
-            parts.append(f"last week {p['last_rank']}")
-        if p.get("weeks_on_chart"):
-            parts.append(f"{p['weeks_on_chart']} weeks on chart")
+        when = "Day" if self._period_days == 1 else "Week of"
+        parts = [f"{when} {p['date'][:10]}: No. {p['rank']}, "
+                 f"{movement(self._rows, i, self._period_days)}"]
         for name in ("streams", "sales"):
             if p.get(name) is not None:
                 parts.append(f"{name} {p[name]:,.0f}")
+        if p.get("weeks_on_chart") and self._period_days == 7:  # weeks, on a weekly chart
+            parts.append(f"{plural(int(p['weeks_on_chart']), 'week')} on chart")
+        fired = self._fired[i] if i < len(self._fired) else []
+        parts.append("signals: " + ", ".join(fired) if fired else "no signal fired")
         return " · ".join(parts)

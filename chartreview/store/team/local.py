@@ -8,18 +8,17 @@ already here (same UUID) are skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from chartreview.store import reviews
 from chartreview.store.db import Project, now_iso, translate_errors
-from chartreview.store.team.keys import entries_by_key, natural_keys
+from chartreview.store.keys import entries_by_key, natural_keys
 from chartreview.store.team.replay import Decision, Judgement, decisions_for, judgements
 
 # Kinds of review events the server takes (review.audit makes only these)
-SHARED_KINDS = ("verdict", "note", "tags", "undo", "clear")
+SHARED_KINDS = ("verdict", "note", "tags", "undo", "clear", "range", "watch")
 _KIND_LIST = ", ".join(f"'{k}'" for k in SHARED_KINDS)
 CURSORS = ("events", "assignments", "decisions")
 
@@ -73,7 +72,7 @@ def save_link(project: Project, address: str, user: str, sslmode: str, role: str
             project.conn.execute(
                 "UPDATE team_link SET sslmode = ?, role = ?, active = 1, connected_at = ? "
                 "WHERE id = 1", (sslmode, role, now_iso()))
-        reviews.materialise_many(project, [r[0] for r in project.conn.execute(
+        reviews.materialise_many(project.conn, [r[0] for r in project.conn.execute(
             "SELECT DISTINCT entry_id FROM review_events")], team=user)
 
 
@@ -92,17 +91,24 @@ def record_sync(project: Project) -> None:
 
 # --- the outbox --------------------------------------------------------------------------
 def outbox(project: Project, user: str, limit: int) -> list[dict[str, Any]]:
-    """This analyst's oldest events the server has not confirmed, ready to send."""
+    """This analyst's oldest events the server has not confirmed, ready to send.
+
+    ``batch`` is the UUID of the first event of the decision the event belongs to (a
+    verdict on every run of a case): the same on every laptop, where a local batch
+    number is not. Tags go as the JSON text the project stores.
+    """
     rows = project.conn.execute(
         "SELECT ev.id, ev.uuid, ev.entry_id, ev.kind, ev.verdict, ev.tags, ev.confidence, "
-        "ev.note, ev.at, u.uuid FROM review_events ev "
-        "LEFT JOIN review_events u ON u.id = ev.undoes "
+        "ev.note, ev.at, u.uuid, ev.seconds, ev.range_from, ev.range_to, ev.watch, "
+        "(SELECT b.uuid FROM review_events b WHERE b.batch = ev.batch ORDER BY b.id LIMIT 1) "
+        "FROM review_events ev LEFT JOIN review_events u ON u.id = ev.undoes "
         f"WHERE ev.shared_at IS NULL AND ev.analyst = ? AND ev.kind IN ({_KIND_LIST}) "
         "ORDER BY ev.id LIMIT ?", (user, limit)).fetchall()
     keys = natural_keys(project, [r[2] for r in rows])
     return [{"uuid": r[1], "natural_key": keys[r[2]], "kind": r[3], "verdict": r[4],
-             "tags": reviews.decode_tags(r[5]) if r[5] is not None else None,
-             "confidence": r[6], "note": r[7], "at": r[8], "undoes": r[9]} for r in rows]
+             "tags": r[5], "confidence": r[6], "note": r[7], "at": r[8], "undoes": r[9],
+             "seconds": r[10], "range_from": r[11], "range_to": r[12], "watch": r[13],
+             "batch": r[14]} for r in rows]
 
 
 def mark_shared(project: Project, uuids: Iterable[str]) -> None:
@@ -136,16 +142,25 @@ def _local_id(project: Project, uuid: str | None) -> int | None:
     return int(row[0]) if row else None
 
 
-def _row(ev: dict[str, Any], entry_id: int, undoes: int | None, when: str) -> tuple[Any, ...]:
-    tags = ev["tags"]
-    if tags is not None and not isinstance(tags, str):
-        tags = json.dumps(list(tags))
-    return (entry_id, ev["kind"], ev["verdict"], tags, ev["confidence"], ev["note"],
-            ev["author"], ev["at"], undoes, ev["uuid"], when)
+def local_batch(batch_uuid: str | None) -> int | None:
+    """The batch number a pulled decision's events share here: a negative number made
+    from the UUID of its first event, the same whichever of its events arrives first
+    (a local decision's batch is its first event's id, always positive)."""
+    if batch_uuid is None:
+        return None
+    return -(int(batch_uuid.replace("-", ""), 16) >> 66) - 1
+
+
+def _row(ev: dict[str, Any], entry_id: int, undoes: int | None, when: str,
+         baseline: str | None) -> tuple[Any, ...]:
+    return (entry_id, ev["kind"], ev["verdict"], ev["tags"], ev["confidence"], ev["note"],
+            ev["author"], ev["at"], undoes, ev["uuid"], when, ev["seconds"],
+            local_batch(ev["batch"]), ev["range_from"], ev["range_to"], ev["watch"], baseline)
 
 
 _INSERT = ("INSERT INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
-           "analyst, at, undoes, uuid, shared_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "analyst, at, undoes, uuid, shared_at, seconds, batch, range_from, range_to, "
+           "watch, baseline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def _known(project: Project, uuids: list[str]) -> set[str]:
@@ -160,14 +175,13 @@ def _known(project: Project, uuids: list[str]) -> set[str]:
 
 
 def _park(project: Project, ev: dict[str, Any]) -> bool:
-    tags = ev["tags"]
-    if tags is not None and not isinstance(tags, str):
-        tags = json.dumps(list(tags))
     cur = project.conn.execute(
         "INSERT OR IGNORE INTO team_pending (uuid, seq, natural_key, kind, verdict, tags, "
-        "confidence, note, analyst, at, undoes_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (ev["uuid"], ev["seq"], ev["natural_key"], ev["kind"], ev["verdict"], tags,
-         ev["confidence"], ev["note"], ev["author"], ev["at"], ev["undoes"]))
+        "confidence, note, analyst, at, undoes_uuid, seconds, batch, range_from, range_to, "
+        "watch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (ev["uuid"], ev["seq"], ev["natural_key"], ev["kind"], ev["verdict"], ev["tags"],
+         ev["confidence"], ev["note"], ev["author"], ev["at"], ev["undoes"], ev["seconds"],
+         ev["batch"], ev["range_from"], ev["range_to"], ev["watch"]))
     return cur.rowcount > 0
 
 
@@ -184,7 +198,11 @@ class Applied:
 def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int],
            out: Applied) -> list[dict[str, Any]]:
     """Insert the events whose entry is here, in the server's order; return those that
-    must wait (entry not imported, or the event an undo names not here yet)."""
+    must wait (entry not imported, or the event an undo names not here yet).
+
+    A watched verdict or watch event gets this project's baseline of its entry (what a
+    later import is compared with), as one recorded here does.
+    """
     when = now_iso()
     left = []
     assert out.entry_ids is not None
@@ -198,8 +216,10 @@ def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int
         if entry_id is None:
             left.append(ev)
             continue
+        baseline = (reviews.snapshot(project, entry_id) if ev["watch"] == 1
+                    and ev["kind"] in ("verdict", "watch") else None)
         if ev["undoes"] is None:
-            run.append(_row(ev, entry_id, None, when))
+            run.append(_row(ev, entry_id, None, when, baseline))
         else:  # an undo needs the local id of its event: store what came before first
             project.conn.executemany(_INSERT, run)
             run = []
@@ -207,7 +227,7 @@ def _place(project: Project, events: list[dict[str, Any]], by_key: dict[str, int
             if undoes is None:
                 left.append(ev)
                 continue
-            project.conn.execute(_INSERT, _row(ev, entry_id, undoes, when))
+            project.conn.execute(_INSERT, _row(ev, entry_id, undoes, when, baseline))
         known.add(ev["uuid"])
         out.added += 1
         out.entry_ids.add(entry_id)
@@ -238,7 +258,8 @@ def apply_pulled(project: Project, events: list[dict[str, Any]], cursor: tuple[i
 
 
 _PENDING_COLS = ("uuid", "seq", "natural_key", "kind", "verdict", "tags", "confidence", "note",
-                 "author", "at", "undoes")
+                 "author", "at", "undoes", "seconds", "batch", "range_from", "range_to",
+                 "watch")
 
 
 def apply_pending(project: Project, by_key: dict[str, int]) -> Applied:
@@ -246,7 +267,8 @@ def apply_pending(project: Project, by_key: dict[str, int]) -> Applied:
     out = Applied(entry_ids=set())
     rows = project.conn.execute(
         "SELECT uuid, seq, natural_key, kind, verdict, tags, confidence, note, analyst, at, "
-        "undoes_uuid FROM team_pending ORDER BY seq").fetchall()
+        "undoes_uuid, seconds, batch, range_from, range_to, watch FROM team_pending "
+        "ORDER BY seq").fetchall()
     ready = [dict(zip(_PENDING_COLS, r, strict=True)) for r in rows if r[2] in by_key]
     if not ready:
         return out
@@ -292,7 +314,7 @@ def flush(project: Project, user: str, chunk: int = 500) -> set[int]:
         if not ids:
             return done
         with translate_errors(project.path), project.db.atomic():
-            reviews.materialise_many(project, ids, team=user)
+            reviews.materialise_many(project.conn, ids, team=user)
             project.conn.executemany("DELETE FROM team_dirty WHERE entry_id = ?",
                                      [(e,) for e in ids])
         done.update(ids)
@@ -368,7 +390,7 @@ def assignment_load(project: Project) -> dict[str, int]:
 
 
 # --- who judged what ---------------------------------------------------------------------
-_EVENT_COLS = "id, kind, verdict, tags, confidence, note, analyst, at, undoes"
+_EVENT_COLS = ", ".join(reviews.EVENT_FIELDS)
 
 
 def _events_by_entry(project: Project, entry_ids: list[int] | None) -> dict[int, list[Any]]:
@@ -401,7 +423,7 @@ def judgements_of(project: Project, entry_ids: list[int]) -> dict[int, list[Judg
 
 def decisions_of(project: Project, entry_ids: list[int]) -> dict[int, Decision]:
     """The lead's latest decision on each of these entries."""
-    return decisions_for(project, list(entry_ids))
+    return decisions_for(project.conn, list(entry_ids))
 
 
 def all_judgements(project: Project) -> dict[str, list[Judgement]]:
@@ -412,7 +434,7 @@ def all_judgements(project: Project) -> dict[str, list[Judgement]]:
     waiting_rows: dict[str, list[Any]] = {}
     for r in project.conn.execute(
             "SELECT natural_key, uuid, kind, verdict, tags, confidence, note, analyst, at, "
-            "undoes_uuid FROM team_pending ORDER BY seq"):
+            "undoes_uuid, range_from, range_to, watch, NULL FROM team_pending ORDER BY seq"):
         waiting_rows.setdefault(r[0], []).append(r[1:])
     for key, rows in waiting_rows.items():
         if j := judgements(rows):
@@ -430,6 +452,32 @@ def queue(project: Project, analyst: str) -> list[tuple[int, bool]]:
         "ORDER BY COALESCE(s.score, -1) DESC, a.entry_id DESC", (analyst,))]
     judged = judgements_of(project, ids)
     return [(i, any(j.analyst == analyst for j in judged.get(i, []))) for i in ids]
+
+
+def assigned_entries(project: Project, analyst: str) -> set[int]:
+    """The entries imported here that a lead assigned to ``analyst``."""
+    return {r[0] for r in project.conn.execute(
+        "SELECT DISTINCT entry_id FROM team_assignments WHERE analyst = ? "
+        "AND entry_id IS NOT NULL", (analyst,))}
+
+
+def judged_by(project: Project, analyst: str, entry_ids: list[int]) -> set[int]:
+    """Which of these entries ``analyst`` has a verdict in effect on (their own, whatever
+    the team's standing says)."""
+    return {e for e, judged in judgements_of(project, entry_ids).items()
+            if any(j.analyst == analyst for j in judged)}
+
+
+def disputed_among(project: Project, entry_ids: Iterable[int]) -> set[int]:
+    """Which of these entries are disputed now (analysts disagree, no lead decided)."""
+    ids = list(entry_ids)
+    out: set[int] = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        out.update(r[0] for r in project.conn.execute(
+            "SELECT entry_id FROM verdicts WHERE verdict = 'disputed' AND entry_id IN "
+            f"({', '.join('?' for _ in part)})", part))
+    return out
 
 
 def assigned_elsewhere(project: Project, analyst: str) -> int:

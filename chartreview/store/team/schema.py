@@ -18,6 +18,9 @@ Permissions are the server's, not the client's:
   readers page by ``(tx, seq)`` and take only rows of transactions older than any still
   running, so a row committed late can never fall behind a reader's cursor.
 - Each insert notifies channel ``chartreview`` (LISTEN): open windows pull at once.
+
+Versions: V1 the tables, roles, policies and triggers; V2 the review loop's fields on
+events (batch, campaign range, watch, seconds) and the kinds ``range`` and ``watch``.
 """
 
 from __future__ import annotations
@@ -137,6 +140,25 @@ _V1 = [
     "WITH CHECK (decided_by = current_user)",
 ]
 
+# V2, the review loop's events (issue 13): a decision on a case is one event per run,
+# sharing ``batch`` (the UUID of its first event), so a colleague's laptop shows it as one
+# decision and one undo reverts every run; ``range``/``watch`` events and the campaign
+# range (first and last week), watch flag and time spent (seconds) a verdict may carry
+_V2 = [
+    "ALTER TABLE chartreview.events "
+    "ADD COLUMN batch uuid, "
+    "ADD COLUMN range_from date, "
+    "ADD COLUMN range_to date, "
+    "ADD COLUMN watch smallint CHECK (watch IN (0, 1)), "
+    "ADD COLUMN seconds double precision CHECK (seconds >= 0 AND seconds <= 86400), "
+    "ADD CONSTRAINT events_range_order CHECK (range_from <= range_to)",
+    "ALTER TABLE chartreview.events DROP CONSTRAINT events_kind_check",
+    "ALTER TABLE chartreview.events ADD CONSTRAINT events_kind_check CHECK (kind IN "
+    "('verdict', 'note', 'tags', 'undo', 'clear', 'range', 'watch'))",
+    "GRANT INSERT (batch, range_from, range_to, watch, seconds) ON chartreview.events "
+    "TO chartreview_analyst",
+]
+
 # One list of statements per version; each runs in its own transaction
-MIGRATIONS: list[list[str]] = [_V1]
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SERVER_SCHEMA_VERSION = len(MIGRATIONS)

@@ -288,22 +288,17 @@ class Server:
         int
             How many were new to the server.
         """
-        import json
-
-        cols: list[list[Any]] = [[] for _ in range(9)]
+        cols: list[list[Any]] = [[] for _ in range(len(_PUSHED))]
         for e in events:
-            for i, v in enumerate((e["uuid"], e["natural_key"], e["kind"], e["verdict"],
-                                   None if e["tags"] is None else json.dumps(list(e["tags"])),
-                                   e["confidence"], e["note"], e["undoes"],
-                                   _timestamp(e["at"]))):
-                cols[i].append(v)
+            for i, name in enumerate(_PUSHED):
+                cols[i].append(_timestamp(e["at"]) if name == "at" else e[name])
         with translate(self.address), self.conn.transaction():
             cur = self.conn.execute(
-                "INSERT INTO chartreview.events (uuid, natural_key, kind, verdict, tags, "
-                "confidence, note, undoes, at) SELECT u, k, kd, v, t::jsonb, c, n, un, a "
-                "FROM unnest(%s::uuid[], %s::text[], %s::text[], %s::text[], %s::text[], "
-                "%s::smallint[], %s::text[], %s::uuid[], %s::timestamptz[]) "
-                "AS e(u, k, kd, v, t, c, n, un, a) ON CONFLICT (uuid) DO NOTHING", cols)
+                f"INSERT INTO chartreview.events ({', '.join(_PUSHED)}) "
+                f"SELECT {', '.join(_PUSHED_EXPR)} FROM unnest("
+                + ", ".join(f"%s::{t}[]" for t in _PUSHED.values())
+                + f") AS e({', '.join(f'c{i}' for i in range(len(_PUSHED)))}) "
+                "ON CONFLICT (uuid) DO NOTHING", cols)
             return int(cur.rowcount if cur.rowcount >= 0 else 0)
 
     def _pull(self, table: str, after: tuple[int, int], limit: int
@@ -352,13 +347,14 @@ class Server:
                 (schema.LEAD_ROLE, schema.ANALYST_ROLE)).fetchall()
         return {name: "lead" if lead else "analyst" for name, lead in rows}
 
-    def decide(self, natural_key: str, verdict: str, reason: str) -> str:
-        """Record a lead's final verdict; return its UUID."""
-        made = str(uuidlib.uuid4())
-        with translate(self.address), self.conn.transaction():
-            self.conn.execute(
+    def decide(self, natural_keys: list[str], verdict: str, reason: str) -> list[str]:
+        """Record a lead's final verdict on these entries (one transaction); their UUIDs."""
+        made = [str(uuidlib.uuid4()) for _ in natural_keys]
+        with translate(self.address), self.conn.transaction(), self.conn.cursor() as cur:
+            cur.executemany(
                 "INSERT INTO chartreview.decisions (uuid, natural_key, verdict, reason) "
-                "VALUES (%s, %s, %s, %s)", (made, natural_key, verdict, reason))
+                "VALUES (%s, %s, %s, %s)",
+                [(u, k, verdict, reason) for u, k in zip(made, natural_keys, strict=True)])
         return made
 
     def pull_assignments(self, after: tuple[int, int], limit: int
@@ -370,6 +366,12 @@ class Server:
         return self._pull("decisions", after, limit)
 
 
+# What a push sends: column -> the array type it goes as (tags as the project's JSON text)
+_PUSHED = {"uuid": "uuid", "natural_key": "text", "kind": "text", "verdict": "text",
+           "tags": "text", "confidence": "smallint", "note": "text", "undoes": "uuid",
+           "at": "timestamptz", "batch": "uuid", "range_from": "date", "range_to": "date",
+           "watch": "smallint", "seconds": "float8"}
+_PUSHED_EXPR = [f"c{i}::jsonb" if name == "tags" else f"c{i}" for i, name in enumerate(_PUSHED)]
 # Times as chartreview writes them (UTC, ISO 8601, seconds unless there are fractions),
 # formatted by the server: a hundred thousand rows converted in Python took seconds
 _AT = ("CASE WHEN date_trunc('second', at) = at "
@@ -381,7 +383,10 @@ _PULLS: dict[str, tuple[str, dict[str, str]]] = {
     "events": ("seq", {"uuid": "uuid::text", "natural_key": "natural_key", "kind": "kind",
                        "verdict": "verdict", "tags": "tags::text", "confidence": "confidence",
                        "note": "note", "undoes": "undoes::text", "at": _AT,
-                       "author": "author::text"}),
+                       "author": "author::text", "batch": "batch::text",
+                       "range_from": "to_char(range_from, 'YYYY-MM-DD')",
+                       "range_to": "to_char(range_to, 'YYYY-MM-DD')", "watch": "watch",
+                       "seconds": "seconds"}),
     "assignments": ("id", {"natural_key": "natural_key", "analyst": "analyst::text",
                            "assigned_by": "assigned_by::text", "at": _AT}),
     "decisions": ("id", {"uuid": "uuid::text", "natural_key": "natural_key",

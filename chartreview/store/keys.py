@@ -1,9 +1,10 @@
-"""Natural keys: how one entry is named the same on every laptop.
+"""Natural keys: how one entry is named the same on every laptop and across re-imports.
 
 ``"<chart name, lower case>|<region>|<frequency>|<tracks.norm_key>"``. ``norm_key`` is
-the track's identity as the project stores it (it may join several Spotify URIs of one
-song), so it is read from the table, never recomputed here. Local row ids differ from
-laptop to laptop; these keys do not.
+the track's identity as the project stores it (unique since schema 4: one song across
+Spotify URIs and sources), so it is read from the table, never recomputed here. Local row
+ids differ from laptop to laptop; these keys do not. Cases (``store.cases``) and team
+review (``store.team``) both name entries with this one function.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ def _key(row: Any) -> str:
 
 
 def natural_keys(project: Project, entry_ids: Iterable[int] | None = None) -> dict[int, str]:
-    """entry_id -> natural key, for the given entries (default: every entry)."""
+    """entry_id -> natural key, for the given entries (default: every entry); an id
+    that is not an entry is left out."""
     if entry_ids is None:
         return {r[0]: _key(r) for r in project.conn.execute(_SELECT)}
     ids = list(dict.fromkeys(entry_ids))
@@ -43,8 +45,9 @@ def natural_keys(project: Project, entry_ids: Iterable[int] | None = None) -> di
 def entries_by_key(project: Project) -> dict[str, int]:
     """natural key -> entry_id for every entry of the project (the way back).
 
-    Where two entries share a key (two tracks of one ``norm_key``, which the importer
-    makes for two Spotify URIs of one name), the older entry stands for the key.
+    ``norm_key`` is unique and an entry unique per (chart, track), so two entries share a
+    key only when two charts differ by the case of their name alone ("Hot 100" and
+    "HOT 100" of one region and frequency); the older entry stands for the key then.
     """
     out: dict[str, int] = {}
     for entry_id, key in sorted(natural_keys(project).items()):
