@@ -123,9 +123,11 @@ def _project(tmp_path: Path) -> Project:
 
 
 @pytest.mark.parametrize("version, says", [
-    ("0", "schema is version 0 and this chartreview needs 1: ask its admin to run "
+    ("0", "schema is version 0 and this chartreview needs 2: ask its admin to run "
           "'chartreview team init'"),
-    ("99", "set up by a newer chartreview (schema 99; this one knows up to 1): update"),
+    ("1", "schema is version 1 and this chartreview needs 2: ask its admin to run "
+          "'chartreview team init'"),
+    ("99", "set up by a newer chartreview (schema 99; this one knows up to 2): update"),
 ])
 def test_a_server_of_another_version_changes_nothing(desk: Desk, tmp_path: Path, version: str,
                                                      says: str) -> None:
@@ -209,7 +211,39 @@ def test_tls_when_the_server_offers_it(desk: Desk, tmp_path: Path) -> None:
 def test_init_is_idempotent_and_versioned(pg: PgCluster) -> None:
     pg.create_database("initcheck")
     url = pg.url("crtest_admin", "initcheck")
-    assert rt.init_server(url, password=pg.password) == (0, 1)
-    assert rt.init_server(url, password=pg.password) == (1, 1)
+    assert rt.init_server(url, password=pg.password) == (0, 2)
+    assert rt.init_server(url, password=pg.password) == (2, 2)
     meta = dict(pg.admin_sql("SELECT key, value FROM chartreview.meta", "initcheck"))
-    assert meta == {"application": "chartreview", "schema_version": "1"}
+    assert meta == {"application": "chartreview", "schema_version": "2"}
+
+
+def test_init_upgrades_a_version_1_server_and_keeps_its_events(
+        pg: PgCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chartreview.store.keys import natural_keys
+    from chartreview.store.team import schema
+
+    pg.create_database("upgrade")
+    desk = Desk(pg, "upgrade")
+    url = pg.url("crtest_admin", "upgrade")
+    with monkeypatch.context() as m:  # the server as the first team release left it
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        m.setattr(schema, "SERVER_SCHEMA_VERSION", 1)
+        assert rt.init_server(url, password=pg.password) == (0, 1)
+    p = open_project(tmp_path / "a.sqlite", create=True)
+    import_file(p, WEEKS[0])
+    key = natural_keys(p, [1])[1]
+    old = str(uuid.uuid4())
+    with as_user(desk, "analyst1") as conn:  # a verdict sent by a version-1 laptop
+        conn.execute("INSERT INTO chartreview.events (uuid, natural_key, kind, verdict, at) "
+                     "VALUES (%s, %s, 'verdict', 'ai', now())", (old, key))
+    with pytest.raises(TeamError, match="schema is version 1 and this chartreview needs 2"):
+        rt.connect(p, desk.url("analyst2"))
+
+    assert rt.init_server(url, password=pg.password) == (1, 2)
+    rt.connect(p, desk.url("analyst2"))
+    audit.set_range(p, [1], "2020-01-04", "2020-02-01", analyst="analyst2")
+    rt.sync(p)
+    assert p.conn.execute("SELECT analyst, verdict FROM review_events WHERE uuid = ?",
+                          (old,)).fetchone() == ("analyst1", "ai")
+    assert desk.sql("SELECT kind, range_from::text, range_to::text FROM chartreview.events "
+                    "WHERE author = 'analyst2'") == [("range", "2020-01-04", "2020-02-01")]
