@@ -396,6 +396,7 @@ class MainWindow(QMainWindow):
         return self.detail.entry["entry_id"] if self.detail.entry else None
 
     def _filter_changed(self, flt: queries.EntryFilter) -> None:
+        flt = self.team.scoped(flt)  # a team's queue narrows the runs too
         if self.loop.active:
             self.model.filter = flt
             self.loop.queue_name = ""  # the filter bar's queue from now on

@@ -18,16 +18,14 @@ Every server call runs in a worker; the window never waits for the network.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
-import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from chartreview.domain import ChangeSet, ChartreviewError, plural
 from chartreview.qt.workers.ops import Worker
+from chartreview.report.safe import html_text
 from chartreview.store import queries
 from chartreview.store.db import Project, open_project
 from chartreview.store.team import local
@@ -96,13 +95,6 @@ class TeamController(QObject):
         window.changes_applied.connect(self._changes_applied)
         self.notified.connect(self.request_sync)
         self.listening.connect(self._listening)
-        # The queue narrows whatever the filter bar asks for: its filter goes through
-        # scoped() on the way to the table. Should the window wire the bar differently
-        # one day, the scoped filter still lands last (one extra query, same rows).
-        with warnings.catch_warnings(), contextlib.suppress(RuntimeError, TypeError):
-            warnings.simplefilter("ignore")
-            window.filter_bar.filter_changed.disconnect(window.model.set_filter)
-        window.filter_bar.filter_changed.connect(self._filter_changed)
         window.installEventFilter(self)
         # The window restores its saved toolbar state after this: hide ours again then
         QTimer.singleShot(0, self, lambda: self._show(self.active))
@@ -146,6 +138,7 @@ class TeamController(QObject):
         self.queue_actions["all"].setChecked(True)
         self.menu.addSeparator()
         self.adjudicate_action = self.menu.addAction("&Adjudicate…", self.adjudicate)
+        self.adjudicate_action.setShortcut(QKeySequence("Ctrl+Shift+D"))  # a lead decides
         self.password_action = self.menu.addAction("Server &password…", self.ask_password)
         self.tick = QTimer(self)
         self.tick.timeout.connect(self.refresh_status)
@@ -372,20 +365,35 @@ class TeamController(QObject):
         self.queue_actions[key].setChecked(True)
         self._apply_queue()
 
+    def show_queue(self, key: str) -> None:
+        """Show ``key`` as the chosen queue without applying it (the window chose)."""
+        self.queue = key
+        with QSignalBlocker(self.queue_box):
+            self.queue_box.setCurrentIndex(self.queue_box.findData(key))
+        self.queue_actions[key].setChecked(True)
+
+    def user(self) -> str:
+        """The team login of this laptop ("" outside a team)."""
+        return self.link.user if self.link is not None else ""
+
     def scoped(self, flt: queries.EntryFilter) -> queries.EntryFilter:
-        """The filter bar's filter narrowed to the chosen queue."""
+        """The filter bar's filter narrowed to the chosen queue (the table of runs; the
+        case queue narrows its own definition with ``review.queue.team_queue``)."""
         if self.queue == "mine" and self.link is not None:
             return replace(flt, assigned_to=self.link.user)
         if self.queue == "disputed":
-            return replace(flt, verdict="disputed")
+            return replace(flt, disputes=True)
         return flt
 
-    def _filter_changed(self, flt: queries.EntryFilter) -> None:
-        self.window.model.set_filter(self.scoped(flt))
-
     def _apply_queue(self) -> None:
-        if self.window.project is not None:
-            self.window.model.set_filter(self.scoped(self.window.filter_bar.current()))
+        w = self.window
+        w.loop.team_queue = "" if self.queue == "all" else self.queue
+        if w.project is None:
+            return
+        if w.loop.active:  # the queue of cases, walked with J/K and decided as ever
+            w.loop.choose_queue("")
+        else:
+            w.model.set_filter(self.scoped(w.filter_bar.current()))
 
     # --- a lead's decision ---
     def adjudicate(self) -> None:
@@ -393,7 +401,8 @@ class TeamController(QObject):
         entry_id = w.current_id()
         if entry_id is None or w.project is None or not self.active:
             return
-        dialog = AdjudicateDialog(w.project, entry_id, w)
+        runs = w.loop.runs_of(entry_id)  # on a case: every run of it, one decision each
+        dialog = AdjudicateDialog(w.project, runs, w)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         verdict, reason = dialog.choice()
@@ -401,11 +410,13 @@ class TeamController(QObject):
         def job(project: Project, cancel: Any) -> Any:
             from chartreview.review import team as rt
 
-            return rt.adjudicate(project, entry_id, verdict, reason, password=self.password)
+            return rt.adjudicate(project, runs, verdict, reason, password=self.password)
 
         def done(report: Any) -> None:
             self._synced(report)
-            w.statusBar().showMessage(f"Entry {entry_id}: {verdict}, decided.", 4000)
+            w.loop.decided_elsewhere(runs, verdict)
+            what = f"Entry {entry_id}" if len(runs) == 1 else f"{len(runs)} runs"
+            w.statusBar().showMessage(f"{what}: {verdict}, decided.", 4000)
 
         self._run(job, done)
 
@@ -431,22 +442,30 @@ class TeamController(QObject):
 
 
 class AdjudicateDialog(QDialog):
-    """The lead's final verdict on one entry: who judged what, the verdict, the reason."""
+    """The lead's final verdict on one entry or on every run of a case: who judged what,
+    the verdict, the reason."""
 
-    def __init__(self, project: Project, entry_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, entry_ids: list[int],
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Adjudicate")
-        e = queries.entry(project, entry_id) or {}
-        judged = local.judgements_of(project, [entry_id]).get(entry_id, [])
+        judged = local.judgements_of(project, entry_ids)
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{_esc(e.get('title'))} — {_esc(e.get('artist'))}</b><br>"
-                       f"{_esc(e.get('chart'))}")
-        title.setTextFormat(Qt.TextFormat.RichText)
-        layout.addWidget(title)
-        lines = [f"{_esc(j.analyst)}: <b>{_esc(j.verdict)}</b>"
-                 + (f" (confidence {j.confidence})" if j.confidence else "")
-                 + (f" — {_esc(j.note)}" if j.note else "") for j in judged]
-        said = QLabel("<br>".join(lines) or "No analyst has judged this entry yet.")
+        lines = []
+        for i, entry_id in enumerate(entry_ids):
+            e = queries.entry(project, entry_id) or {}
+            if i == 0:
+                lines.append(f"<b>{html_text(e.get('title'))} — {html_text(e.get('artist'))}"
+                             "</b>" + (f" ({len(entry_ids)} runs, one decision on each)"
+                                       if len(entry_ids) > 1 else ""))
+            lines.append(f"<i>{html_text(e.get('chart'))}</i>")
+            lines += [f"&nbsp;&nbsp;{html_text(j.analyst)}: <b>{html_text(j.verdict)}</b>"
+                      + (f" (confidence {j.confidence})" if j.confidence else "")
+                      + (f" — {html_text(j.note)}" if j.note else "")
+                      for j in judged.get(entry_id, [])]
+        if not any(judged.values()):
+            lines.append("No analyst has judged this yet.")
+        said = QLabel("<br>".join(lines))
         said.setObjectName("judgements")
         said.setTextFormat(Qt.TextFormat.RichText)
         said.setWordWrap(True)
@@ -475,9 +494,3 @@ class AdjudicateDialog(QDialog):
             QMessageBox.information(self, "Adjudicate", "Give the reason for the decision.")
             return
         self.accept()
-
-
-def _esc(value: Any) -> str:
-    import html
-
-    return "" if value is None else html.escape(str(value))
