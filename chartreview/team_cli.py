@@ -6,7 +6,6 @@ when a command talks to the server.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,8 +13,9 @@ from typing import Any
 import click
 
 from chartreview import config
-from chartreview.cli import db_option, friendly, open_db
-from chartreview.domain import ChartreviewError
+from chartreview.cli import ENTRY_ID, db_option, friendly, open_db
+from chartreview.domain import ChartreviewError, visible
+from chartreview.report.safe import json_text
 
 SSLMODE_HELP = ("TLS: prefer (default: encrypted when the server offers it), require, "
                 "verify-ca, verify-full, disable.")
@@ -119,6 +119,8 @@ def sync(db_path: Path | None) -> None:
     with open_db(db_path) as project:
         report = rt.sync(project, prompt=_prompt)
     click.echo(report.summary())
+    for sentence in report.refused:
+        click.echo(sentence, err=True)
     if report.waiting_entries:
         click.echo(f"{report.waiting_entries:,} entries your colleagues judged are not imported "
                    "here; their events wait and apply once you import them "
@@ -182,7 +184,7 @@ def queue(db_path: Path | None, disputed: bool, analyst: str | None, out_format:
             "judgements": {j.analyst: j.verdict for j in judged.get(i, [])}}
            for i, done in items]
     if out_format == "json":
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json_text(out, indent=2))
         return
     if disputed:
         click.echo(f"Disputed: {len(out):,} entries wait for a lead's decision.")
@@ -193,24 +195,36 @@ def queue(db_path: Path | None, disputed: bool, analyst: str | None, out_format:
         who = ", ".join(f"{a}: {v}" for a, v in r["judgements"].items())
         mark = "x" if r["done"] else " "
         score = "" if r["score"] is None else f"{r['score']:.0f}"
-        click.echo(f"[{mark}] {r['entry_id']:>6}  {score:>3}  {r['title']} - {r['artist']} "
-                   f"({r['chart']})" + (f"  [{who}]" if who else ""))
+        click.echo(visible(f"[{mark}] {r['entry_id']:>6}  {score:>3}  {r['title']} - "
+                           f"{r['artist']} ({r['chart']})" + (f"  [{who}]" if who else "")))
 
 
 @team.command()
-@click.argument("entry_id", type=int)
+@click.argument("entry_id", type=ENTRY_ID)
 @db_option
 @click.option("--verdict", required=True, type=click.Choice(["suspicious", "ai", "human"]))
 @click.option("--reason", required=True, help="Why: kept with the decision and reported.")
+@click.option("--case", "whole_case", is_flag=True,
+              help="Decide every run of the song (its case), not this run alone.")
 @friendly
-def adjudicate(entry_id: int, db_path: Path | None, verdict: str, reason: str) -> None:
+def adjudicate(entry_id: int, db_path: Path | None, verdict: str, reason: str,
+               whole_case: bool) -> None:
     """Record the final verdict on an entry, with the reason (a lead's command)."""
     from chartreview.review import team as rt
+    from chartreview.store import cases as store_cases
     from chartreview.store import queries
 
     with open_db(db_path) as project:
-        rt.adjudicate(project, entry_id, verdict, reason, prompt=_prompt)
+        runs = [entry_id]
+        if whole_case:
+            case = store_cases.case_of(project, entry_id)
+            if case is None:
+                raise ChartreviewError(f"There is no entry {entry_id}.")
+            runs = list(case.entry_ids)
+        rt.adjudicate(project, runs, verdict, reason, prompt=_prompt)
         e = queries.entry(project, entry_id)
     assert e is not None
-    click.echo(f"Entry {entry_id} ({e['title']} - {e['artist']}): {e['verdict']}, decided by "
-               f"{e['analyst']}; the team sees it at their next sync.")
+    what = f"Entry {entry_id}" + (f" and the song's {len(runs) - 1} other runs"
+                                  if len(runs) > 1 else "")
+    click.echo(visible(f"{what} ({e['title']} - {e['artist']}): {e['verdict']}, decided by "
+                       f"{e['analyst']}; the team sees it at their next sync."))
