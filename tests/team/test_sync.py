@@ -228,3 +228,80 @@ def test_a_sync_killed_before_refolding_is_finished_by_the_next(desk: Desk,
     report = rt.sync(b)
     assert report.received == 0 and report.entry_ids == {7, 8, 9}
     assert [queries.entry(b, e)["verdict"] for e in (7, 8, 9)] == ["suspicious"] * 3  # type: ignore[index]
+
+
+HIPSTER = WEEKS[0].parent
+TWO_CHARTS = [HIPSTER / f"hipstervizninja_top200__weekly__{c}__top200_weekly_charts_from_"
+              f"2019-12-30_to_{end}.csv"
+              for c, end in (("global", "2020-01-08"), ("germany", "2020-01-05"))]
+
+
+def test_a_case_decision_travels_as_one_and_one_undo_takes_it_back(desk: Desk,
+                                                                   tmp_path: Path) -> None:
+    from chartreview.store import cases as store_cases
+
+    a = laptop(tmp_path, "a", TWO_CHARTS)
+    b = laptop(tmp_path, "b", TWO_CHARTS[::-1])  # other order: other local ids
+    case = next(c for c in store_cases.cases(a, None, "song") if len(c.entry_ids) >= 2)
+    keys = natural_keys(a, case.entry_ids)
+    rt.connect(a, desk.url("analyst1"))
+    rt.connect(b, desk.url("analyst2"))
+    audit.decide(a, list(case.entry_ids), "suspicious", analyst="analyst1", seconds=12.5,
+                 campaign=("2019-12-26", "2020-01-02"), watch=True)
+    rt.sync(a)
+    assert desk.sql("SELECT COUNT(DISTINCT batch), COUNT(*), MIN(range_from)::text, "
+                    "MIN(seconds) FROM chartreview.events") == [
+        (1, len(case.entry_ids), "2019-12-26", 12.5)]
+    rt.sync(b)
+    back = entries_by_key(b)
+    runs_b = [back[keys[e]] for e in case.entry_ids]
+    rows = b.conn.execute(
+        "SELECT verdict, analyst, range_from, range_to, watch FROM verdicts WHERE entry_id IN "
+        f"({', '.join('?' for _ in runs_b)})", runs_b).fetchall()
+    # the colleague's verdict and campaign show; the watch is analyst1's own, not b's
+    assert rows == [("suspicious", "analyst1", "2019-12-26", "2020-01-02", None)] * len(runs_b)
+    batches = {r[0] for r in b.conn.execute(
+        "SELECT batch FROM review_events WHERE analyst = 'analyst1'")}
+    assert len(batches) == 1 and None not in batches  # one decision on b's laptop too
+    assert b.conn.execute("SELECT COUNT(*) FROM review_events").fetchone()[0] == len(runs_b)
+
+    audit.undo_last(a, analyst="analyst1")  # one undo: every run of the case
+    rt.sync(a)
+    rt.sync(b)
+    assert {r[0] for r in b.conn.execute(
+        "SELECT verdict FROM verdicts WHERE entry_id IN "
+        f"({', '.join('?' for _ in runs_b)})", runs_b)} <= {None}
+    a.close()
+    b.close()
+
+
+def test_an_event_that_breaks_the_labelling_rules_is_refused_not_stored(
+        desk: Desk, tmp_path: Path) -> None:
+    import psycopg
+
+    b = laptop(tmp_path, "b", WEEKS[:1])
+    rt.connect(b, desk.url("analyst2"))
+    key = natural_keys(b, [4])[4]
+    before = b.conn.execute("SELECT COUNT(*) FROM review_events").fetchone()[0]
+    # a client that skips chartreview's checks: 30 tags, and a verdict dated next year
+    with psycopg.connect(host="127.0.0.1", port=desk.pg.port, dbname=desk.db,
+                         user="analyst1", autocommit=True) as conn:
+        conn.execute("INSERT INTO chartreview.events (uuid, natural_key, kind, verdict, tags, "
+                     "at) VALUES (gen_random_uuid(), %s, 'verdict', 'ai', %s::jsonb, now())",
+                     (key, "[" + ", ".join(f'"t{i}"' for i in range(30)) + "]"))
+        conn.execute("INSERT INTO chartreview.events (uuid, natural_key, kind, verdict, at) "
+                     "VALUES (gen_random_uuid(), %s, 'verdict', 'human', "
+                     "now() + interval '400 days')", (key,))
+        conn.execute("INSERT INTO chartreview.events (uuid, natural_key, kind, verdict, at) "
+                     "VALUES (gen_random_uuid(), %s, 'verdict', 'suspicious', now())", (key,))
+    report = rt.sync(b)
+    assert len(report.refused) == 2
+    assert all(s.startswith("Refused analyst1's verdict event ") and s.endswith(
+        "; it was not stored.") for s in report.refused)
+    assert "tags" in report.refused[0] and "future" in report.refused[1]
+    assert "refused 2 that break the rules of 'chartreview label'" in report.summary()
+    # the one good event is stored and in effect; the refused two are nowhere
+    assert b.conn.execute("SELECT COUNT(*) FROM review_events").fetchone()[0] == before + 1
+    assert queries.entry(b, 4)["verdict"] == "suspicious"  # type: ignore[index]
+    assert rt.sync(b).refused == []  # the cursor moved past them: refused once, not again
+    b.close()
