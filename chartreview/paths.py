@@ -17,43 +17,33 @@ def _home_override() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def data_dir() -> Path:
-    """Folder for projects (the demo project among them) and backups."""
+def _folder(name: str, kind: str) -> Path:
+    """``CHARTREVIEW_HOME/<name>`` when set, else platformdirs' ``user_<kind>_dir``; made."""
     home = _home_override()
     if home is not None:
-        path = home / "data"
+        path = home / name
     else:
         import platformdirs
 
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        locate = getattr(platformdirs, f"user_{kind}_dir")
+        path = Path(locate(APP_NAME, appauthor=False))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir() -> Path:
+    """Folder for projects (the demo project among them) and backups."""
+    return _folder("data", "data")
 
 
 def config_dir() -> Path:
     """Folder for settings (analyst name, recent projects, saved column mappings)."""
-    home = _home_override()
-    if home is not None:
-        path = home / "config"
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder("config", "config")
 
 
 def log_dir() -> Path:
     """Folder for the log file: unexpected errors of the window and the CLI, in detail."""
-    home = _home_override()
-    if home is not None:
-        path = home / "log"
-    else:
-        import platformdirs
-
-        path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _folder("log", "log")
 
 
 def log_file() -> Path:

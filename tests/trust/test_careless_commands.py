@@ -16,22 +16,7 @@ from chartreview.ingest import ImportOptions, import_file
 from chartreview.review import audit
 from chartreview.store import open_project, queries
 from tests.conftest import file_digest
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def project_file(shared: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "p.sqlite"
-    with open_project(path, create=True) as p:
-        import_file(p, shared / "billboard/hot100_recent.json")
-        top = queries.list_entries(p, sort="peak", descending=False, limit=2)
-        audit.set_verdict(p, top[0]["entry_id"], "suspicious", analyst="ana", note="bundles")
-    return path
-
+from tests.trust.conftest import run
 
 # --- case 3: settings ---------------------------------------------------------------------
 

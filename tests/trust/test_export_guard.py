@@ -9,33 +9,16 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from chartreview.cli import cli
-from chartreview.ingest import import_file
-from chartreview.review import audit
 from chartreview.store import open_project, queries
 from chartreview.store.backup import backup
 from tests.conftest import file_digest
+from tests.trust.conftest import run
 
 FORMATS = ("json", "csv", "xlsx", "html", "pdf")
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
-
-@pytest.fixture
-def project_file(shared: Path, tmp_path: Path) -> Path:
-    """A project with 100 positions and one verdict, closed (no WAL beside it)."""
-    path = tmp_path / "p.sqlite"
-    with open_project(path, create=True) as p:
-        import_file(p, shared / "billboard/hot100_recent.json")
-        first = queries.list_entries(p, limit=1)[0]["entry_id"]
-        audit.set_verdict(p, first, "suspicious", analyst="ana", note="bundles")
-    assert not Path(f"{path}-wal").exists()
-    return path
 
 
 def _still_whole(path: Path, digest: str) -> None:

@@ -11,15 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from chartreview.cli import cli
 from chartreview.domain import Cancelled, CancelToken, ChartreviewError, Progress
 from chartreview.ingest import ImportOptions, import_file
 from chartreview.ingest import xlsx as xlsx_module
 from chartreview.store import open_project, queries
 from tests.conftest import file_digest, snapshot
 from tests.trust import bombs
+from tests.trust.conftest import run
 
 MAP = ("--map", "rank=Pos", "--map", "title=Song", "--map", "artist=Performer",
        "--map", "date=Week", "--chart", "Country Digital Song Sales")
@@ -34,17 +33,7 @@ def bomb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture
-def project_file(shared: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "p.sqlite"
-    with open_project(path, create=True) as p:
-        import_file(p, shared / "billboard/hot100_recent.json")
-    return path
 
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_the_bombs_are_what_the_issue_describes(bomb_dir: Path) -> None:
