@@ -14,7 +14,7 @@ import click
 
 from chartreview import config
 from chartreview.cli import ENTRY_ID, db_option, friendly, open_db
-from chartreview.domain import ChartreviewError, visible
+from chartreview.domain import ChartreviewError, plural, visible
 from chartreview.report.safe import json_text
 
 SSLMODE_HELP = ("TLS: prefer (default: encrypted when the server offers it), require, "
@@ -224,7 +224,7 @@ def adjudicate(entry_id: int, db_path: Path | None, verdict: str, reason: str,
         rt.adjudicate(project, runs, verdict, reason, prompt=_prompt)
         e = queries.entry(project, entry_id)
     assert e is not None
-    what = f"Entry {entry_id}" + (f" and the song's {len(runs) - 1} other runs"
+    what = f"Entry {entry_id}" + (f" and the song's {plural(len(runs) - 1, 'other run')}"
                                   if len(runs) > 1 else "")
     click.echo(visible(f"{what} ({e['title']} - {e['artist']}): {e['verdict']}, decided by "
                        f"{e['analyst']}; the team sees it at their next sync."))

@@ -19,7 +19,7 @@ from chartreview.store.migrations import APPLICATION_ID, migrations
 from chartreview.store.sqlite_utils_lazy import Database
 from chartreview.store.team import local
 from chartreview.store.team.server import Server, parse_address
-from tests.team.conftest import WEEKS, Desk
+from tests.team.conftest import WEEKS, Desk, chartreview
 
 pytestmark = pytest.mark.slow
 
@@ -271,6 +271,23 @@ def test_a_case_decision_travels_as_one_and_one_undo_takes_it_back(desk: Desk,
     assert {r[0] for r in b.conn.execute(
         "SELECT verdict FROM verdicts WHERE entry_id IN "
         f"({', '.join('?' for _ in runs_b)})", runs_b)} <= {None}
+
+    # the lead decides the whole case from the command line: one decision on every run
+    lead = laptop(tmp_path, "lead", TWO_CHARTS)
+    rt.connect(lead, desk.url("lead1"))
+    lead_run = entries_by_key(lead)[keys[case.entry_ids[0]]]
+    lead.close()
+    out = chartreview("team", "adjudicate", str(lead_run), "--case", "--verdict", "ai",
+                      "--reason", "one voice on every chart", "--db", str(tmp_path / "lead.sqlite"),
+                      home=tmp_path / "lead_home").stdout
+    others = len(case.entry_ids) - 1
+    assert out.startswith(f"Entry {lead_run} and the song's {others} other run")
+    assert sorted(r[0] for r in desk.sql("SELECT natural_key FROM chartreview.decisions")) == \
+        sorted(keys.values())
+    rt.sync(b)
+    assert {r[0] for r in b.conn.execute(
+        "SELECT verdict FROM verdicts WHERE entry_id IN "
+        f"({', '.join('?' for _ in runs_b)})", runs_b)} == {"ai"}
     a.close()
     b.close()
 
