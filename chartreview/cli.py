@@ -11,12 +11,15 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from chartreview import __version__, config, paths
 from chartreview.domain import METRICS, ChartreviewError, Progress, plural, visible
+
+if TYPE_CHECKING:
+    from chartreview.store.db import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -409,6 +412,18 @@ def analyst_name(given: str | None) -> str:
         return "analyst"
 
 
+def case_runs(project: Project, entry_id: int, whole_case: bool) -> list[int]:
+    """The entry alone, or with ``whole_case`` every run of its song (its case)."""
+    from chartreview.store import cases as store_cases
+
+    if not whole_case:
+        return [entry_id]
+    case = store_cases.case_of(project, entry_id)
+    if case is None:
+        raise ChartreviewError(f"There is no entry {entry_id}.")
+    return list(case.entry_ids)
+
+
 @cli.command()
 @click.argument("entry_id", type=ENTRY_ID)
 @db_option
@@ -435,7 +450,6 @@ def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | 
     campaign ran, --watch brings the case back when new weeks change it.
     """
     from chartreview.review import audit
-    from chartreview.store import cases as store_cases
     from chartreview.store import queries
     from chartreview.store.reviews import team_user
 
@@ -444,12 +458,7 @@ def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | 
     with project:
         # In a team, verdicts are recorded (and shared) under the team login
         who = analyst or team_user(project.conn) or analyst_name(None)
-        runs = [entry_id]
-        if whole_case:
-            case = store_cases.case_of(project, entry_id)
-            if case is None:
-                raise ChartreviewError(f"There is no entry {entry_id}.")
-            runs = list(case.entry_ids)
+        runs = case_runs(project, entry_id, whole_case)
         if undo_last:
             if audit.undo_last(project, analyst=who) is None:
                 raise ChartreviewError(f"{who} has nothing left to undo.")

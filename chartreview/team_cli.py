@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from chartreview import config
-from chartreview.cli import ENTRY_ID, db_option, friendly, open_db
+from chartreview.cli import ENTRY_ID, case_runs, db_option, friendly, open_db
 from chartreview.domain import ChartreviewError, plural, visible
 from chartreview.report.safe import json_text
 
@@ -211,16 +211,10 @@ def adjudicate(entry_id: int, db_path: Path | None, verdict: str, reason: str,
                whole_case: bool) -> None:
     """Record the final verdict on an entry, with the reason (a lead's command)."""
     from chartreview.review import team as rt
-    from chartreview.store import cases as store_cases
     from chartreview.store import queries
 
     with open_db(db_path) as project:
-        runs = [entry_id]
-        if whole_case:
-            case = store_cases.case_of(project, entry_id)
-            if case is None:
-                raise ChartreviewError(f"There is no entry {entry_id}.")
-            runs = list(case.entry_ids)
+        runs = case_runs(project, entry_id, whole_case)
         rt.adjudicate(project, runs, verdict, reason, prompt=_prompt)
         e = queries.entry(project, entry_id)
     assert e is not None
