@@ -57,6 +57,7 @@ WATCHER = textwrap.dedent("""
     from chartreview import config
     from chartreview.qt.app import application
     from chartreview.qt.main_window import MainWindow
+    from chartreview.store.cases import case_of
     from chartreview.store.keys import natural_keys
     app = application()
     settings = config.Settings(analyst="watcher")
@@ -67,8 +68,14 @@ WATCHER = textwrap.dedent("""
         keys = natural_keys(w.project, report.entry_ids)
         now = time.time()
         for entry_id in report.entry_ids:
-            row = w.model.row_data(w.model.row_of(entry_id))  # what the table shows now
-            print("seen", now, row["verdict"], keys[entry_id], flush=True)
+            row = w.model.row_of(entry_id)
+            if row is None:  # a run the table shows in its case's row
+                case = case_of(w.project, entry_id)
+                row = w.model.row_of(case.top_entry) if case is not None else None
+            if row is None:
+                continue
+            data = w.model.row_data(row)  # what the table shows now
+            print("seen", now, data["verdict"], keys[entry_id], flush=True)
     w.team.synced.connect(seen)
     ready = False
     def tick():
