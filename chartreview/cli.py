@@ -6,16 +6,20 @@ Expected failures print one sentence to stderr and exit 1; no traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from chartreview import __version__, config, paths
 from chartreview.domain import METRICS, ChartreviewError, Progress, plural, visible
+
+if TYPE_CHECKING:
+    from chartreview.store.db import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,7 +117,23 @@ class _Bar:
             self.done = 0
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """The commands; ``team`` is loaded only when it runs (its module is lazy)."""
+
+    LAZY = {"team": "chartreview.team_cli"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module = importlib.import_module(self.LAZY[cmd_name])
+            self.add_command(getattr(module, cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=Commands, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="chartreview")
 @db_option
 @click.option("--self-test", is_flag=True, help="Check the installation offscreen and exit.")
@@ -241,8 +261,8 @@ ENTRY_FIELDS = ("entry_id", "chart", "title", "artist", "first_date", "debut_ran
 @click.option("--asc/--desc", "ascending", default=None, help="Sort direction.")
 @click.option("--limit", type=int, default=None, help="At most N entries.")
 @click.option("--chart", "chart_text", help="Only charts whose name contains this.")
-@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human", "unreviewed",
-                                               "reviewed"]))
+@click.option("--verdict", type=click.Choice(["suspicious", "ai", "human", "disputed",
+                                               "unreviewed", "reviewed"]))
 @click.option("--search", default="", help="Only titles or artists containing this.")
 @click.option("--min-score", type=float)
 @click.option("--format", "out_format", type=click.Choice(["table", "csv", "json"]),
@@ -392,6 +412,18 @@ def analyst_name(given: str | None) -> str:
         return "analyst"
 
 
+def case_runs(project: Project, entry_id: int, whole_case: bool) -> list[int]:
+    """The entry alone, or with ``whole_case`` every run of its song (its case)."""
+    from chartreview.store import cases as store_cases
+
+    if not whole_case:
+        return [entry_id]
+    case = store_cases.case_of(project, entry_id)
+    if case is None:
+        raise ChartreviewError(f"There is no entry {entry_id}.")
+    return list(case.entry_ids)
+
+
 @cli.command()
 @click.argument("entry_id", type=ENTRY_ID)
 @db_option
@@ -418,19 +450,15 @@ def label(entry_id: int, db_path: Path | None, verdict: str | None, note: str | 
     campaign ran, --watch brings the case back when new weeks change it.
     """
     from chartreview.review import audit
-    from chartreview.store import cases as store_cases
     from chartreview.store import queries
+    from chartreview.store.reviews import team_user
 
-    who = analyst_name(analyst)
     project = open_db(db_path)
     campaign = (range_from, range_to) if range_from or range_to else None
     with project:
-        runs = [entry_id]
-        if whole_case:
-            case = store_cases.case_of(project, entry_id)
-            if case is None:
-                raise ChartreviewError(f"There is no entry {entry_id}.")
-            runs = list(case.entry_ids)
+        # In a team, verdicts are recorded (and shared) under the team login
+        who = analyst or team_user(project.conn) or analyst_name(None)
+        runs = case_runs(project, entry_id, whole_case)
         if undo_last:
             if audit.undo_last(project, analyst=who) is None:
                 raise ChartreviewError(f"{who} has nothing left to undo.")
@@ -749,7 +777,7 @@ def score(db_path: Path | None, force: bool, overrides: tuple[str, ...],
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @db_option
 @click.option("--verdict", type=click.Choice(["reviewed", "suspicious", "ai", "human",
-                                               "unreviewed", "all"]),
+                                               "disputed", "unreviewed", "all"]),
               help="Default: reviewed for csv/xlsx/json, all for html/pdf.")
 @click.option("--chart", default="", help="Only charts whose name contains this.")
 @click.option("--min-score", type=float)

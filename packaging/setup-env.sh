@@ -8,6 +8,10 @@ EXTRAS=${EXTRAS:-}
 QT_LIBS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0"
 X_LIBS="xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-xkb1"
 TOOLS="python3-venv poppler-utils desktop-file-utils appstream"
+case " $EXTRAS " in
+    # the team tests start a throw-away PostgreSQL cluster (TLS with an openssl certificate)
+    *dev*) TOOLS="$TOOLS postgresql openssl" ;;
+esac
 
 missing=""
 if command -v dpkg >/dev/null 2>&1; then

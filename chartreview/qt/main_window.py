@@ -186,6 +186,10 @@ class MainWindow(QMainWindow):
         for w in (self.project_label, self.count_label, self.reviewed_label):
             self.statusBar().addPermanentWidget(w)
         self._build_menus()
+        # --- team review hook (chartreview/qt/team.py): status, queues, live sync ---
+        from chartreview.qt.team import TeamController
+        self.team = TeamController(self)
+        # --- end of team review hook ---
         self._restore_state()
         self.detail.show_entry(None, [], [], [], [])
 
@@ -392,6 +396,7 @@ class MainWindow(QMainWindow):
         return self.detail.entry["entry_id"] if self.detail.entry else None
 
     def _filter_changed(self, flt: queries.EntryFilter) -> None:
+        flt = self.team.scoped(flt)  # a team's queue narrows the runs too
         if self.loop.active:
             self.model.filter = flt
             self.loop.queue_name = ""  # the filter bar's queue from now on

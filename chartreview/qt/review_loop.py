@@ -61,6 +61,7 @@ class ReviewLoop(QObject):
         self.session: QueueSession | None = None
         self.case_mode = True
         self.queue_name = ""  # a saved queue, or "" for the filter bar's
+        self.team_queue = ""  # a team's queue over the filter bar's: "mine" or "disputed"
         self.finished_shown = False
         self.bar = QueueBar()
         self.temp = TempQueuePanel()
@@ -103,7 +104,17 @@ class ReviewLoop(QObject):
         assert self.project is not None
         if self.queue_name:
             return queue_mod.load(self.project, self.queue_name)
-        return queue_def(self.w.filter_bar.current())
+        base = queue_def(self.w.filter_bar.current())
+        user = self.w.team.user()
+        if self.team_queue and user:
+            return queue_mod.team_queue(self.team_queue, user, base)
+        return base
+
+    @property
+    def title(self) -> str:
+        """The queue's name as its bar and summary say it."""
+        return self.queue_name or (queue_mod.TEAM_QUEUES.get(self.team_queue, "Queue")
+                                   if self.w.team.user() else "Queue")
 
     def reload(self, keep: int | None = None) -> None:
         """Read the queue again (a filter, a queue chosen, new data) and show its case."""
@@ -122,7 +133,7 @@ class ReviewLoop(QObject):
             return
         self.session = QueueSession(
             self.project, definition, analyst=self.w.settings.analyst,
-            title=self.queue_name or "Queue",
+            title=self.title,
             auto_advance=self.w.auto_advance_action.isChecked(),
             score_change=self.w.settings.requeue_score_change)
         if old is not None and old.definition == definition:  # the same queue, refreshed
@@ -263,7 +274,9 @@ class ReviewLoop(QObject):
         if s is None:
             self.bar.show_progress(None, "")
             return
-        self.bar.show_progress(s.progress(), s.definition.describe())
+        team = s.definition.team and not self.queue_name
+        self.bar.show_progress(s.progress(), s.definition.describe(),
+                               self.title if team else "Queue")
         q = s.queue
         if q.temporary:
             reason = s.reason
@@ -523,6 +536,9 @@ class ReviewLoop(QObject):
 
     # --- queues ---
     def choose_queue(self, name: str) -> None:
+        if name and self.team_queue:  # a saved queue instead of the team's
+            self.team_queue = ""
+            self.w.team.show_queue("all")
         self.queue_name = name
         self.finished_shown = False
         self.reload()
@@ -593,6 +609,17 @@ class ReviewLoop(QObject):
         self.w.statusBar().showMessage(
             "One row per case (a song on every chart)" if self.case_mode
             else "One row per run (a song on one chart); R goes back to cases", 5000)
+
+    def decided_elsewhere(self, entry_ids: list[int], verdict: str) -> None:
+        """A decision written outside the loop (a lead's, through the team server) on
+        these runs: when they are the shown case, it counts as decided and the walk goes
+        on as after a key."""
+        s = self.session
+        if not self.active or s is None or s.current is None or \
+                not set(entry_ids) & set(s.current.entry_ids):
+            return
+        s.decided_elsewhere(s.current.group_id, verdict)
+        self.show_current()
 
     # --- helpers ---
     def runs_of(self, entry_id: int) -> list[int]:

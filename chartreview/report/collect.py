@@ -13,16 +13,20 @@ from typing import Any
 
 from chartreview.domain import CancelToken, ChartreviewError, Progress, ProgressFn
 from chartreview.report.safe import check_targets
+from chartreview.review.agreement import PairAgreement, pairwise
 from chartreview.store import queries, reviews
 from chartreview.store import scores as store_scores
 from chartreview.store.db import Project, now_iso
 from chartreview.store.migrations import APPLICATION_ID
 from chartreview.store.reviews import decode_tags
+from chartreview.store.team import local as team_local
+from chartreview.store.team.replay import Judgement
 
 FORMATS = ("csv", "xlsx", "json", "html", "pdf")
 PAPERS = ("a4", "letter")
-VERDICT_CHOICES = ("reviewed", "suspicious", "ai", "human", "unreviewed", "all")
-FLAGGED_VERDICTS = ("suspicious", "ai")
+VERDICT_CHOICES = ("reviewed", "suspicious", "ai", "human", "disputed", "unreviewed", "all")
+# disputed: analysts of a team disagree and no lead has decided yet (review.team)
+FLAGGED_VERDICTS = ("suspicious", "ai", "disputed")
 TOP_SIGNALS = 3
 
 
@@ -83,13 +87,21 @@ class ExportOptions:
 
     @property
     def targets(self) -> list[Path]:
-        """Every file this export writes (CSV: the entries and the events file)."""
-        return [self.out, events_csv_path(self.out)] if self.fmt == "csv" else [self.out]
+        """Every file this export may write (CSV: the entries and the events file, and
+        for a team the agreement file)."""
+        if self.fmt != "csv":
+            return [self.out]
+        return [self.out, events_csv_path(self.out), agreement_csv_path(self.out)]
 
 
 def events_csv_path(out: Path) -> Path:
     """Where the CSV export puts its second table (one row per verdict event)."""
     return out.with_name(f"{out.stem}.events.csv")
+
+
+def agreement_csv_path(out: Path) -> Path:
+    """Where a team's CSV export puts Cohen's kappa per analyst pair."""
+    return out.with_name(f"{out.stem}.agreement.csv")
 
 
 def check_export(project_path: Path, opts: ExportOptions) -> None:
@@ -120,6 +132,9 @@ class ReportData:
     # entry id -> the track's runs on every chart: [(chart label, entry id, [(date, rank)])]
     trajectories: dict[int, list[tuple[str, int, list[tuple[str, int]]]]] = field(
         default_factory=dict)
+    # team review: the project syncs with a team server, or several analysts judged
+    team: bool = False
+    agreement: list[PairAgreement] = field(default_factory=list)
 
     def flagged(self) -> list[dict[str, Any]]:
         """Entries that get a section: verdict suspicious/ai, or score >= flag_score."""
@@ -172,11 +187,21 @@ def collect(
         r["tags"] = decode_tags(r["tags"])
         r["signals"] = sigs.get(r["entry_id"], [])
         r["event_ids"] = by_entry.get(r["entry_id"], [])
+    judged = team_local.judgements_of(project, ids)
+    decided = team_local.decisions_of(project, ids)
+    for r in rows:
+        r["judgements"] = [_judgement(j) for j in judged.get(r["entry_id"], [])]
+        d = decided.get(r["entry_id"])
+        r["decision"] = None if d is None else {
+            "verdict": d.verdict, "reason": d.reason, "decided_by": d.decided_by, "at": d.at}
     run = store_scores.last_run(project)
     data = ReportData(
         project=project.name, generated_at=now_iso(), options=opts, entries=rows,
         events=events, scoring=run, analysts=reviews.analysts(project),
-        charts=queries.charts(project))
+        charts=queries.charts(project),
+        team=(reviews.team_user(project.conn) is not None
+              or any(len(j) > 1 for j in judged.values())),
+        agreement=pairwise(judged.values()))
     if opts.fmt in ("html", "pdf"):
         flagged = data.flagged()
         for n, e in enumerate(flagged):
@@ -186,6 +211,18 @@ def collect(
             if on_progress and n % 20 == 0:
                 on_progress(Progress(n, len(flagged), "Reading trajectories"))
     return data
+
+
+def _judgement(j: Judgement) -> dict[str, Any]:
+    return {"analyst": j.analyst, "verdict": j.verdict, "confidence": j.confidence,
+            "at": j.at}
+
+
+def judged_text(e: dict[str, Any]) -> str:
+    """Who judged what: ``analyst1: suspicious (confidence 3); analyst2: human``."""
+    return "; ".join(f"{j['analyst']}: {j['verdict']}"
+                     + (f" (confidence {j['confidence']})" if j["confidence"] else "")
+                     for j in e.get("judgements") or [])
 
 
 def _runs(project: Project, track_id: int) -> list[tuple[str, int, list[tuple[str, int]]]]:

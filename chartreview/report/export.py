@@ -18,8 +18,10 @@ from chartreview.report.collect import (
     TOP_SIGNALS,
     ExportOptions,
     ReportData,
+    agreement_csv_path,
     collect,
     events_csv_path,
+    judged_text,
 )
 from chartreview.report.safe import atomic_path, atomic_paths, escape_cell, json_text, xlsx_cell
 from chartreview.store.db import Project
@@ -30,9 +32,12 @@ ENTRY_COLUMNS = (
     *[f"signal_{i}{part}" for i in range(1, TOP_SIGNALS + 1)
       for part in ("", "_contribution", "_reason")],
     "verdict", "tags", "confidence", "note", "from", "to", "watch", "analyst", "reviewed_at",
-    "event_id", "event_ids",
+    "event_id", "event_ids", "judged_by", "decided_by", "decision_reason", "decided_at",
 )
-# "from" and "to": the weeks a campaign ran, as the analyst marked them (issue 13)
+# "from" and "to": the weeks a campaign ran, as the analyst marked them (issue 13);
+# judged_by ... decided_at: who judged what in a team and who decided (issue 12)
+TEAM_COLUMNS = ("judged_by", "decided_by", "decision_reason", "decided_at")
+AGREEMENT_COLUMNS = ("analyst_a", "analyst_b", "entries_both_judged", "agreed", "kappa")
 EVENT_COLUMNS = ("event_id", "entry_id", "chart", "title", "artist", "first_date", "kind",
                  "verdict", "tags", "confidence", "note", "from", "to", "watch", "seconds",
                  "analyst", "at", "undoes")
@@ -67,7 +72,18 @@ def entry_record(e: dict[str, Any]) -> dict[str, Any]:
         row[f"signal_{i}_reason"] = s.get("reason")
     row["tags"] = TAG_SEP.join(e["tags"]) or None
     row["event_ids"] = " ".join(str(i) for i in e["event_ids"]) or None
+    row["judged_by"] = judged_text(e) or None
+    d = e.get("decision") or {}
+    row["decided_by"], row["decision_reason"], row["decided_at"] = (
+        d.get("decided_by"), d.get("reason"), d.get("at"))
     return row
+
+
+def agreement_rows(data: ReportData) -> list[dict[str, Any]]:
+    """Cohen's kappa per analyst pair, over the entries of this export both judged."""
+    return [{"analyst_a": p.a, "analyst_b": p.b, "entries_both_judged": p.entries,
+             "agreed": p.agreed, "kappa": None if p.kappa is None else round(p.kappa, 4)}
+            for p in data.agreement]
 
 
 def event_record(ev: dict[str, Any]) -> dict[str, Any]:
@@ -92,18 +108,22 @@ def _write_csv_table(path: Path, columns: tuple[str, ...], rows: list[dict[str, 
 def write_csv(data: ReportData, out: Path, *, cancel: CancelToken | None = None) -> list[Path]:
     """Write the entries to ``out`` and the events to ``<out stem>.events.csv``.
 
+    A team's export also gets ``<out stem>.agreement.csv`` (Cohen's kappa per pair).
+
     Returns
     -------
     list of Path
-        Both files written.
+        The files written.
     """
-    second = events_csv_path(out)
-    with atomic_paths([out, second]) as (tmp_entries, tmp_events):  # replaced together
-        _write_csv_table(tmp_entries, ENTRY_COLUMNS, [entry_record(e) for e in data.entries],
+    files = [out, events_csv_path(out)] + ([agreement_csv_path(out)] if data.team else [])
+    with atomic_paths(files) as tmp:  # replaced together
+        _write_csv_table(tmp[0], ENTRY_COLUMNS, [entry_record(e) for e in data.entries],
                          cancel)
-        _write_csv_table(tmp_events, EVENT_COLUMNS, [event_record(e) for e in data.events],
+        _write_csv_table(tmp[1], EVENT_COLUMNS, [event_record(e) for e in data.events],
                          cancel)
-    return [out, second]
+        if data.team:
+            _write_csv_table(tmp[2], AGREEMENT_COLUMNS, agreement_rows(data), cancel)
+    return files
 
 
 def settings_rows(data: ReportData) -> list[tuple[str, Any]]:
@@ -135,11 +155,14 @@ def write_xlsx(data: ReportData, out: Path, *, cancel: CancelToken | None = None
     # write-only workbook abandoned halfway leaves openpyxl's row writer dangling
     tables: list[tuple[str, tuple[str, ...], list[list[Any]]]] = []
     settings = [{"setting": k, "value": v} for k, v in settings_rows(data)]
-    for name, columns, rows in (
+    sheets: list[tuple[str, tuple[str, ...], list[dict[str, Any]]]] = [
         ("entries", ENTRY_COLUMNS, [entry_record(e) for e in data.entries]),
         ("events", EVENT_COLUMNS, [event_record(e) for e in data.events]),
         ("scoring", ("setting", "value"), settings),
-    ):
+    ]
+    if data.team:
+        sheets.append(("agreement", AGREEMENT_COLUMNS, agreement_rows(data)))
+    for name, columns, rows in sheets:
         values = []
         for n, row in enumerate(rows):
             if cancel is not None and n % 500 == 0:
@@ -196,10 +219,12 @@ def json_document(data: ReportData) -> dict[str, Any]:
             "run_id": run["id"], "created_at": run["created_at"], "version": run["version"],
             "settings": run["settings"]},
         "entries": [{**{k: e.get(RENAMED.get(k, k)) for k in ENTRY_COLUMNS
-                        if not k.startswith("signal_")},
-                     "signals": e["signals"]} for e in data.entries],
+                        if not k.startswith("signal_") and k not in TEAM_COLUMNS},
+                     "signals": e["signals"], "judgements": e.get("judgements") or [],
+                     "decision": e.get("decision")} for e in data.entries],
         "events": [{k: ev.get(RENAMED.get(k, k)) for k in EVENT_COLUMNS}
                    for ev in data.events],
+        "agreement": agreement_rows(data),
     }
 
 

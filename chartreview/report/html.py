@@ -17,9 +17,9 @@ from typing import Any, Literal
 
 from chartreview import __version__
 from chartreview.domain import CancelToken, Progress, ProgressFn, plural
-from chartreview.report.collect import ReportData
+from chartreview.report.collect import ReportData, judged_text
 from chartreview.report.safe import atomic_path, html_text
-from chartreview.report.summary import VERDICT_ORDER, summarise, verdict_of
+from chartreview.report.summary import summarise, verdict_of
 from chartreview.report.svg import Series, histogram_svg, trajectory_svg
 
 Target = Literal["browser", "qt"]
@@ -112,17 +112,17 @@ class _Builder:
     # --- the summary ---------------------------------------------------------------------
     def summary(self) -> str:
         s = summarise(self.data.entries)
-        head = "".join(f'<th class="num">{esc(v)}</th>' for v in VERDICT_ORDER)
+        head = "".join(f'<th class="num">{esc(v)}</th>' for v in s.order)
         total = "".join(f'<td class="num">{s.by_verdict.get(v, 0):,}</td>'
-                        for v in VERDICT_ORDER)
+                        for v in s.order)
         charts = "".join(
             f'<tr><td>{esc(chart)}</td>'
-            + "".join(f'<td class="num">{row.get(v, 0):,}</td>' for v in VERDICT_ORDER)
+            + "".join(f'<td class="num">{row.get(v, 0):,}</td>' for v in s.order)
             + f'<td class="num">{sum(row.values()):,}</td></tr>'
             for chart, row in s.by_chart.items())
         out = ['<h2 id="summary" class="newpage">Summary</h2>',
                f"<p>{s.entries:,} entries in this report; "
-               + ", ".join(f"{s.by_verdict.get(v, 0):,} {v}" for v in VERDICT_ORDER)
+               + ", ".join(f"{s.by_verdict.get(v, 0):,} {v}" for v in s.order)
                + ".</p>",
                "<h4>By verdict and chart</h4>",
                f"{TABLE}<thead><tr><th>chart</th>{head}<th class=\"num\">total</th></tr>"
@@ -131,11 +131,34 @@ class _Builder:
         if s.analysts:
             out.append("<p>Current verdicts by analyst: " + ", ".join(
                 f"{esc(a)} {n:,}" for a, n in s.analysts.items()) + ".</p>")
+        if self.data.team:
+            out.append(self.agreement())
         out.append("<h4>Score distribution</h4>")
         out.append(self.plot(histogram_svg(s.score_bins, width=PLOT_W, height=170),
                              PLOT_W, 170))
         if s.unscored:
             out.append(f'<p class="muted">{s.unscored:,} entries have no score.</p>')
+        return "".join(out)
+
+    def agreement(self) -> str:
+        """Cohen's kappa per pair of analysts, over the entries of this report."""
+        pairs = self.data.agreement
+        out = ["<h4>Agreement between analysts</h4>"]
+        if not pairs:
+            out.append('<p class="muted">No entry in this report has verdicts from two '
+                       "analysts yet.</p>")
+            return "".join(out)
+        rows = "".join(
+            f'<tr><td>{esc(p.a)}</td><td>{esc(p.b)}</td><td class="num">{p.entries:,}</td>'
+            f'<td class="num">{p.agreed:,}</td><td class="num">'
+            f'{"n/a" if p.kappa is None else f"{p.kappa:.2f}"}</td></tr>' for p in pairs)
+        out.append(f"{TABLE}<thead><tr><th>analyst</th><th>analyst</th>"
+                   '<th class="num">entries both judged</th><th class="num">agreed</th>'
+                   "<th class=\"num\">Cohen's kappa</th></tr></thead>"
+                   f"<tbody>{rows}</tbody></table>"
+                   '<p class="muted">Kappa is the agreement beyond what each analyst\'s own '
+                   "mix of verdicts would give by chance: 1 is full agreement, 0 is chance; "
+                   "n/a when both gave one and the same verdict throughout.</p>")
         return "".join(out)
 
     # --- one section per flagged entry ---------------------------------------------------
@@ -152,6 +175,7 @@ class _Builder:
             ("Verdict", f'<span class="verdict-{esc(v)}">{esc(v)}</span>'
              + (f" by {esc(e['analyst'])}, {esc(when(e['reviewed_at']))}"
                 if e["analyst"] else "")),
+            *self.team_facts(e),
             ("Confidence", esc(e["confidence"]) + " of 4" if e["confidence"] else "—"),
             ("Campaign", campaign_text(e) or "—"),
             ("Tags", esc(", ".join(e["tags"])) or "—"),
@@ -184,6 +208,16 @@ class _Builder:
             out.append(f'<h4>Note</h4><div class="note">{esc(e["note"])}</div>')
         out.append("</div>")
         return "".join(out)
+
+    def team_facts(self, e: dict[str, Any]) -> list[tuple[str, str]]:
+        """Who judged what and who decided (a team's report)."""
+        if not self.data.team:
+            return []
+        d = e.get("decision")
+        decided = "—" if not d else (
+            f'<span class="verdict-{esc(d["verdict"])}">{esc(d["verdict"])}</span> by '
+            f'{esc(d["decided_by"])}, {esc(when(d["at"]))}: {esc(d["reason"])}')
+        return [("Judged", esc(judged_text(e)) or "—"), ("Decided", decided)]
 
     # --- the appendix --------------------------------------------------------------------
     def appendix(self) -> str:

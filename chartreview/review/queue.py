@@ -8,13 +8,18 @@ seconds per decision over their latest decisions, each recorded with its verdict
 
 Watched cases come back to the top of every queue when later data changes them (new
 weeks, a new chart, or a score moved by at least a set amount), with what changed.
+
+A team (issue 12) has two more queues, of cases as every other: *My queue* (the cases
+with a run a lead assigned to this analyst; done when the analyst has judged each run
+assigned to them, whatever colleagues said) and *Disputed* (the cases with a run the
+analysts disagree on or a lead has decided; done once no run is disputed any more).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from chartreview.domain import ChartreviewError, plural
@@ -22,6 +27,7 @@ from chartreview.store import cases as store_cases
 from chartreview.store import queries
 from chartreview.store.cases import CaseRow, Grouping
 from chartreview.store.db import Project
+from chartreview.store.team import local as team_local
 
 PACE_DECISIONS = 50  # the pace is the median of this many latest decisions
 PACE_CAP_S = 300.0  # a decision left open over lunch counts as five minutes, not two hours
@@ -50,12 +56,20 @@ class QueueDef:
     grouping: str = "song"
     chart_ids: list[int] = field(default_factory=list)
     artist_id: int | None = None
+    assigned_to: str = ""  # a team's "My queue": cases with a run assigned to this analyst
+    disputes: bool = False  # a team's "Disputed" queue
 
     def __post_init__(self) -> None:
         if self.grouping not in ("song", "act"):
             raise ChartreviewError(f"Unknown grouping {self.grouping!r}; use song or act.")
-        if self.verdict not in ("", "unreviewed", "reviewed", "suspicious", "ai", "human"):
+        if self.verdict not in ("", "unreviewed", "reviewed", "suspicious", "ai", "human",
+                                "disputed"):
             raise ChartreviewError(f"Unknown verdict filter {self.verdict!r}.")
+
+    @property
+    def team(self) -> bool:
+        """A team queue: done is this analyst's judging (My queue) or no dispute left."""
+        return bool(self.assigned_to) or self.disputes
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> QueueDef:
@@ -74,11 +88,14 @@ class QueueDef:
     def filter(self, project: Project, *, scope: bool = False) -> queries.EntryFilter:
         """The store's filter; with ``scope``, without the "unreviewed" condition."""
         chart_ids = list(self.chart_ids) + queries.charts_matching(project, self.charts)
-        verdict = "" if scope and self.verdict == "unreviewed" else self.verdict
+        # a team queue's "unreviewed" is not judged by me, or still disputed: read from
+        # the events (settle), not from the team's standing in verdicts
+        verdict = "" if (scope or self.team) and self.verdict == "unreviewed" else self.verdict
         return queries.EntryFilter(
             text=self.text, chart_ids=chart_ids, verdict=verdict, min_score=self.min_score,
             max_score=self.max_score, signal=self.signal, date_from=self.date_from,
-            date_to=self.date_to, artist_id=self.artist_id, analyst=self.analyst)
+            date_to=self.date_to, artist_id=self.artist_id, analyst=self.analyst,
+            assigned_to=self.assigned_to, disputes=self.disputes)
 
     def describe(self) -> str:
         """The filter in words: ``score ≥ 60, unreviewed, Country charts``."""
@@ -89,7 +106,13 @@ class QueueDef:
             parts.append(f"score ≥ {self.min_score:g}")
         elif self.max_score is not None:
             parts.append(f"score ≤ {self.max_score:g}")
-        parts.append(self.verdict or "any verdict")
+        if self.assigned_to:
+            parts.append(f"assigned to {self.assigned_to}"
+                         + (", not yet judged by them" if self.review_mode else ""))
+        if self.disputes:
+            parts.append("analysts disagree or a lead decided")
+        if not self.team or not self.review_mode:
+            parts.append(self.verdict or "any verdict")
         if self.charts:
             parts.append(f"{self.charts} charts")
         elif self.chart_ids:
@@ -135,6 +158,62 @@ def saved(project: Project) -> dict[str, QueueDef]:
     return {n: QueueDef.from_dict(d) for n, d in store_cases.saved_queues(project).items()}
 
 
+# --- team queues ------------------------------------------------------------------------
+TEAM_QUEUES = {"mine": "My queue", "disputed": "Disputed"}
+
+
+def team_queue(kind: str, analyst: str, base: QueueDef | None = None) -> QueueDef:
+    """A team's queue over ``base`` (the filter bar's): ``mine`` or ``disputed``."""
+    base = base or QueueDef()
+    if kind == "mine":
+        return replace(base, verdict="unreviewed", assigned_to=analyst, disputes=False)
+    if kind == "disputed":
+        return replace(base, verdict="unreviewed", disputes=True, assigned_to="")
+    raise ChartreviewError(f"Unknown team queue {kind!r}; use mine or disputed.")
+
+
+def settle(project: Project, definition: QueueDef,
+           cases: Sequence[CaseRow]) -> list[CaseRow]:
+    """The cases with ``decided`` as the queue counts it: in My queue a run is open while
+    assigned to the analyst and not judged by them; in Disputed while disputed."""
+    if not definition.team or not cases:
+        return list(cases)
+    runs = [e for c in cases for e in c.entry_ids]
+    open_runs = open_team_runs(project, definition, runs)
+    return [replace(c, decided=len(c.entry_ids) - sum(e in open_runs for e in c.entry_ids))
+            for c in cases]
+
+
+def open_team_runs(project: Project, definition: QueueDef, entry_ids: Sequence[int]) -> set[int]:
+    """The runs (entries) a team queue still has to do."""
+    if definition.assigned_to:
+        mine = team_local.assigned_entries(project, definition.assigned_to) & set(entry_ids)
+        return mine - team_local.judged_by(project, definition.assigned_to, list(mine))
+    if definition.disputes:
+        return team_local.disputed_among(project, entry_ids)
+    return set()
+
+
+def queue_cases(project: Project, definition: QueueDef, grouping: Grouping, *,
+                scope: bool = False) -> list[CaseRow]:
+    """The queue's cases (``scope``: without the "unreviewed" condition), settled."""
+    return settle(project, definition,
+                  store_cases.cases(project, definition.filter(project, scope=scope), grouping))
+
+
+def queue_cases_of(project: Project, definition: QueueDef, entry_ids: Sequence[int],
+                   grouping: Grouping) -> list[CaseRow]:
+    """The cases of these entries, settled for the queue."""
+    return settle(project, definition, store_cases.cases_of(project, entry_ids, grouping))
+
+
+def run_progress(project: Project, definition: QueueDef, entry_ids: Sequence[int],
+                 analyst: str) -> QueueProgress:
+    """A team queue's progress over runs (the table showing one row per run)."""
+    left = open_team_runs(project, definition, entry_ids)
+    return QueueProgress(len(entry_ids) - len(left), len(entry_ids), pace(project, analyst))
+
+
 # --- pace and progress --------------------------------------------------------------------
 def pace(project: Project, analyst: str) -> float | None:
     """The analyst's median seconds per decision (None before their first timed one)."""
@@ -170,9 +249,9 @@ class QueueProgress:
     def seconds_left(self) -> float | None:
         return None if self.pace_s is None else self.left * self.pace_s
 
-    def text(self) -> str:
-        """``Queue: 37 of 200 done · ~4 min left``."""
-        out = f"Queue: {self.done:,} of {self.total:,} done"
+    def text(self, name: str = "Queue") -> str:
+        """``Queue: 37 of 200 done · ~4 min left`` (``name``: ``My queue``...)."""
+        out = f"{name}: {self.done:,} of {self.total:,} done"
         if self.left == 0:
             return out + " · finished"
         if self.seconds_left is not None:

@@ -19,7 +19,6 @@ from typing import Any, Literal
 from chartreview.domain import ChangeSet, Verdict, plural
 from chartreview.review import audit
 from chartreview.review import queue as queue_mod
-from chartreview.store import cases as store_cases
 from chartreview.store import reviews
 from chartreview.store.cases import CaseRow, Grouping
 from chartreview.store.db import Project
@@ -186,20 +185,20 @@ class QueueSession:
         one gives way to the first case to decide (a watched case back on top, say).
         """
         d, p = self.definition, self.project
-        self.scope = {c.group_id: c for c in store_cases.cases(p, d.filter(p, scope=True),
-                                                                self.grouping)}
+        self.scope = {c.group_id: c for c in queue_mod.queue_cases(p, d, self.grouping,
+                                                                    scope=True)}
         changes = queue_mod.watch_changes(p, score_change=self.score_change,
                                           grouping=self.grouping)
         self.requeued = {c.group_id: c.reason() for c in changes}
-        back = store_cases.cases_of(p, [c.entry_ids[0] for c in changes
-                                        if c.group_id in self.requeued], self.grouping)
+        back = queue_mod.queue_cases_of(p, d, [c.entry_ids[0] for c in changes
+                                               if c.group_id in self.requeued], self.grouping)
         if d.verdict == "unreviewed":  # what is left: decided cases are out of it
             left = [c for c in self.scope.values()
                     if not c.done or c.group_id in self.decided_here]
         elif d.review_mode:  # any verdict: every case, the walk skips the decided ones
             left = list(self.scope.values())
         else:
-            left = store_cases.cases(p, d.filter(p), self.grouping)
+            left = queue_mod.queue_cases(p, d, self.grouping)
         seen = {c.group_id for c in back}
         ordered = back + [c for c in left if c.group_id not in seen]
         ordered.sort(key=lambda c: c.group_id in self.deferred)  # stable: deferred last
@@ -317,6 +316,17 @@ class QueueSession:
             self.shown_at = self.clock()
         return changes
 
+    def decided_elsewhere(self, group_id: int, verdict: str) -> None:
+        """A decision on a case written outside this session (a lead's, on the team
+        server): the case counts as decided here and the walk moves on, as after
+        :meth:`decide`."""
+        self.decided_here[group_id] = str(Verdict(verdict).value)
+        self.requeued.pop(group_id, None)
+        self.refresh_case(group_id)
+        case = self.current
+        if self.auto_advance and case is not None and case.group_id == group_id:
+            self._next_pending()
+
     def defer(self) -> CaseRow | None:
         """Space: move the shown case to the end of the queue and show the next one."""
         q = self.queue
@@ -369,7 +379,8 @@ class QueueSession:
         case = next((c for q in self.stack for c in q.cases if c.group_id == group_id), None)
         if case is None:
             return
-        fresh = store_cases.cases_of(self.project, [case.top_entry], self.grouping)
+        fresh = queue_mod.queue_cases_of(self.project, self.definition, [case.top_entry],
+                                         self.grouping)
         if not fresh:
             return
         self._version += 1

@@ -14,33 +14,17 @@ its ``norm_key``, an act case's the act's normalised name.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from chartreview.store.db import Project, now_iso, translate_errors
+from chartreview.store.keys import natural_key as natural_key  # one key for cases and teams
+from chartreview.store.keys import natural_keys as natural_keys
 from chartreview.store.queries import ENTRY_FROM, EntryFilter, select_dicts
 
 Grouping = Literal["song", "act"]
 GROUP_COLUMN: dict[str, str] = {"song": "e.track_id", "act": "t.artist_id"}
-
-
-def natural_key(chart: str, region: str, frequency: str, norm_key: str) -> str:
-    """An entry's identity beyond this project: ``hot 100|us|weekly|<norm_key>``."""
-    return f"{chart.lower()}|{region}|{frequency}|{norm_key}"
-
-
-def natural_keys(project: Project, entry_ids: Iterable[int]) -> dict[int, str]:
-    ids = list(entry_ids)
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for eid, chart, region, freq, key in project.conn.execute(
-                "SELECT e.id, c.name, c.region, c.frequency, t.norm_key FROM entries e "
-                "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id "
-                f"WHERE e.id IN ({', '.join('?' for _ in part)})", part):
-            out[eid] = natural_key(chart, region, freq, key)
-    return out
 
 
 @dataclass(frozen=True)

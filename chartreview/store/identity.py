@@ -10,6 +10,8 @@ Creator" was the act "Tyler"). :func:`rekey` applies today's rules
 * its entries move to the survivor; where both had a run on the same chart the two
   entries become one: positions, review events and so verdicts point at the survivor,
   and the entry's figures are worked out again from its positions;
+* a team's assignments and decisions on it (``team_*`` tables, when team review came
+  first) point at the survivor too;
 * the caches derived from positions (``position_blocks``, ``entry_stats``) and the
   scores of every merged entry are dropped, to be rebuilt by the next read and run.
 
@@ -122,6 +124,7 @@ def _merge_entry(conn: sqlite3.Connection, target: int, eid: int, report: RekeyR
     moved = conn.execute("UPDATE review_events SET entry_id = ? WHERE entry_id = ?",
                          (target, eid)).rowcount
     report.moved_events += moved
+    moved += _repoint_team(conn, target, eid)
     for table in ("verdicts", "signals", "scores", "entry_stats"):
         conn.execute(f"DELETE FROM {table} WHERE entry_id IN (?, ?)",
                      (eid, target) if table != "verdicts" else (eid, eid))
@@ -133,3 +136,23 @@ def _merge_entry(conn: sqlite3.Connection, target: int, eid: int, report: RekeyR
         materialise(conn, target)
     report.merged_entries += 1
     report.survivors.add(target)
+
+
+# Team review's tables that name entries (m0006). A project that synced with a team
+# before it had this identity (m0006 ran, m0004 runs after it) has them; a project
+# migrated in the registered order does not yet, and has nothing to re-point.
+_TEAM_TABLES = ("team_assignments", "team_decisions", "team_dirty")
+
+
+def _repoint_team(conn: sqlite3.Connection, target: int, eid: int) -> int:
+    """Point the team's assignments, decisions and refold marks of ``eid`` at ``target``;
+    return how many decisions moved (they change the entry's standing)."""
+    have = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'team_%'")}
+    if not set(_TEAM_TABLES) <= have:
+        return 0
+    conn.execute("UPDATE team_assignments SET entry_id = ? WHERE entry_id = ?", (target, eid))
+    decided = conn.execute("UPDATE team_decisions SET entry_id = ? WHERE entry_id = ?",
+                           (target, eid)).rowcount
+    conn.execute("DELETE FROM team_dirty WHERE entry_id = ?", (eid,))
+    return decided

@@ -254,6 +254,61 @@ def m0004_track_identity(db: Database) -> None:
 
 
 @migrations()
+def m0006_team_sync(db: Database) -> None:
+    # Team review (chartreview team ...): every review event gets a UUID made here, the
+    # identity it keeps on the team server and on every colleague's laptop, so pushing
+    # or pulling it twice stores it once. shared_at says when the server confirmed it
+    # (NULL: not on the server yet); an event pulled from the server has it set.
+    import uuid
+
+    db["review_events"].add_column("uuid", str)
+    db["review_events"].add_column("shared_at", str)
+    ids = [r[0] for r in db.execute("SELECT id FROM review_events WHERE uuid IS NULL")]
+    db.conn.executemany("UPDATE review_events SET uuid = ? WHERE id = ?",
+                        [(str(uuid.uuid4()), i) for i in ids])
+    db.execute("CREATE UNIQUE INDEX idx_review_events_uuid ON review_events(uuid)")
+    # The outbox: this analyst's events the server has not confirmed yet
+    db.execute("CREATE INDEX idx_review_events_unshared ON review_events(analyst, id) "
+               "WHERE shared_at IS NULL")
+    # The server this project syncs with (one row; never a password) and how far it got
+    db["team_link"].create(
+        {"id": int, "address": str, "user": str, "sslmode": str, "role": str,
+         "active": int, "connected_at": str, "events_tx": int, "events_seq": int,
+         "assignments_tx": int, "assignments_id": int, "decisions_tx": int,
+         "decisions_id": int, "last_sync_at": str},
+        pk="id", not_null={"address", "user", "sslmode"},
+    )
+    # Colleagues' events on entries this project has not imported: kept, listed, and
+    # applied once the entry is imported
+    # (with the review loop's fields, batch being the UUID of the decision's first event)
+    db["team_pending"].create(
+        {"uuid": str, "seq": int, "natural_key": str, "kind": str, "verdict": str,
+         "tags": str, "confidence": int, "note": str, "analyst": str, "at": str,
+         "undoes_uuid": str, "seconds": float, "batch": str, "range_from": str,
+         "range_to": str, "watch": int},
+        pk="uuid", not_null={"natural_key", "kind", "analyst", "at"},
+    )
+    db["team_pending"].create_index(["natural_key"])
+    # What the lead decided: assignments and adjudications, as the server has them;
+    # entry_id is this project's entry of the natural key (NULL: not imported here)
+    db["team_assignments"].create(
+        {"id": int, "natural_key": str, "entry_id": int, "analyst": str,
+         "assigned_by": str, "at": str},
+        pk="id", not_null={"natural_key", "analyst"},
+    )
+    db["team_assignments"].create_index(["analyst", "entry_id"])
+    db["team_assignments"].create_index(["entry_id"])
+    db["team_decisions"].create(
+        {"id": int, "uuid": str, "natural_key": str, "entry_id": int, "verdict": str,
+         "reason": str, "decided_by": str, "at": str},
+        pk="id", not_null={"natural_key", "verdict", "reason", "decided_by"},
+    )
+    db["team_decisions"].create_index(["entry_id", "id"])
+    # Entries whose verdicts row waits to be refolded from newly pulled events
+    db["team_dirty"].create({"entry_id": int}, pk="entry_id")
+
+
+@migrations()
 def m0007_review_loop(db: Database) -> None:
     # The review loop (issue 13). review_events stays append-only; each event may now say
     # how long the analyst looked (seconds, from the case shown to the key), which other
@@ -286,6 +341,7 @@ def m0007_review_loop(db: Database) -> None:
         foreign_keys=[("track_id", "tracks", "id")],
     )
     db["track_facts"].create_index(["name", "value"])
+
 
 
 SCHEMA_VERSION = len(migrations._migrations)

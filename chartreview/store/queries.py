@@ -63,7 +63,7 @@ class EntryFilter:
 
     text: str = ""
     chart_ids: list[int] = field(default_factory=list)
-    verdict: str = ""  # suspicious | ai | human | unreviewed | reviewed | ""
+    verdict: str = ""  # suspicious | ai | human | disputed | unreviewed | reviewed | ""
     min_score: float | None = None
     max_score: float | None = None
     signal: str = ""
@@ -71,6 +71,8 @@ class EntryFilter:
     date_to: str = ""
     artist_id: int | None = None
     analyst: str = ""
+    assigned_to: str = ""  # team review: only entries assigned to this analyst
+    disputes: bool = False  # team review: entries analysts disagree on, or a lead decided
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -113,6 +115,12 @@ class EntryFilter:
         if self.analyst:
             clauses.append("v.analyst = ?")
             params.append(self.analyst)
+        if self.assigned_to:
+            clauses.append("e.id IN (SELECT entry_id FROM team_assignments WHERE analyst = ?)")
+            params.append(self.assigned_to)
+        if self.disputes:
+            clauses.append("(v.verdict = 'disputed' OR e.id IN (SELECT entry_id FROM "
+                           "team_decisions))")
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from chartreview.store.db import Project, now_iso, translate_errors
@@ -36,88 +38,161 @@ STATE_FIELDS = ("verdict", "tags", "confidence", "note", "range_from", "range_to
                 "baseline")
 
 
+def undone_ids(rows: Iterable[tuple[Any, ...]]) -> set[Any]:
+    """Ids of the events an undo takes out of effect (an undo of an undo restores).
+
+    ``rows`` are rows of ``EVENT_FIELDS``, oldest first; ids may be local ids or UUIDs, as
+    long as ``undoes`` uses the same.
+    """
+    undone: set[Any] = set()
+    for row in reversed(list(rows)):
+        if row[1] == "undo" and row[0] not in undone and row[8] is not None:
+            undone.add(row[8])
+    return undone
+
+
+def fold_event(state: dict[str, Any], row: tuple[Any, ...]) -> dict[str, Any]:
+    """One event (a row of ``EVENT_FIELDS``) applied to an entry's state.
+
+    A verdict may carry a campaign range and a watch flag; ``range`` and ``watch`` events
+    set them alone; ``clear`` empties the state. The baseline of the latest event that
+    recorded one stays while watched (see :func:`finish`). The same fold serves one
+    analyst's project and each analyst of a team (``store.team.replay``).
+    """
+    kind = row[1]
+    if kind == "verdict":
+        state["verdict"] = row[2]
+        for k, i in (("tags", 3), ("confidence", 4), ("note", 5)):
+            if row[i] is not None:
+                state[k] = row[i]
+        if row[9] is not None or row[10] is not None:
+            state["range_from"], state["range_to"] = row[9], row[10]
+        if row[11] is not None:
+            state["watch"] = row[11]
+    elif kind == "note":
+        state["note"] = row[5]
+    elif kind == "tags":
+        state["tags"] = row[3]
+        if row[4] is not None:
+            state["confidence"] = row[4]
+    elif kind == "range":
+        state["range_from"], state["range_to"] = row[9], row[10]
+    elif kind == "watch":
+        state["watch"] = row[11]
+    elif kind == "clear":
+        state = {}
+    if row[12] is not None:
+        state["baseline"] = row[12]
+    state["analyst"], state["updated_at"] = row[6], row[7]
+    return state
+
+
+def finish(state: dict[str, Any]) -> dict[str, Any]:
+    """The folded state as kept: a baseline only while the entry is watched."""
+    if not state.get("watch"):
+        state.pop("baseline", None)
+    return state
+
+
 def _replay(rows: list[tuple[Any, ...]]) -> tuple[dict[str, Any], int | None]:
     """Fold an entry's events (rows of ``EVENT_FIELDS``) into its current state.
 
-    Undone events are skipped (an undo of an undo brings its event back). A verdict may
-    carry a campaign range and a watch flag; ``range`` and ``watch`` events set them
-    alone. The baseline of the latest event that recorded one stays while watched.
+    Undone events are skipped (an undo of an undo brings its event back).
     """
-    undone: set[int] = set()
-    for ev_id, kind, *_rest in reversed(rows):
-        undoes = _rest[6]
-        if kind == "undo" and ev_id not in undone and undoes is not None:
-            undone.add(undoes)
+    undone = undone_ids(rows)
     state: dict[str, Any] = {}
     last_id = None
     for row in rows:
-        ev = dict(zip(EVENT_FIELDS, row, strict=True))
-        ev_id, kind = ev["id"], ev["kind"]
-        if kind == "undo" or ev_id in undone:
+        if row[1] == "undo" or row[0] in undone:
             continue
-        if kind == "verdict":
-            state["verdict"] = ev["verdict"]
-            for k in ("tags", "confidence", "note"):
-                if ev[k] is not None:
-                    state[k] = ev[k]
-            if ev["range_from"] is not None or ev["range_to"] is not None:
-                state["range_from"], state["range_to"] = ev["range_from"], ev["range_to"]
-            if ev["watch"] is not None:
-                state["watch"] = ev["watch"]
-        elif kind == "note":
-            state["note"] = ev["note"]
-        elif kind == "tags":
-            state["tags"] = ev["tags"]
-            if ev["confidence"] is not None:
-                state["confidence"] = ev["confidence"]
-        elif kind == "range":
-            state["range_from"], state["range_to"] = ev["range_from"], ev["range_to"]
-        elif kind == "watch":
-            state["watch"] = ev["watch"]
-        elif kind == "clear":
-            state = {}
-        if ev["baseline"] is not None:
-            state["baseline"] = ev["baseline"]
-        state["analyst"], state["updated_at"] = ev["analyst"], ev["at"]
-        last_id = ev_id
-    if not state.get("watch"):
-        state.pop("baseline", None)
-    return state, last_id
+        state = fold_event(state, row)
+        last_id = row[0]
+    return finish(state), last_id
 
 
-def _events(conn: sqlite3.Connection, entry_id: int) -> list[tuple[Any, ...]]:
-    """An entry's events as rows of ``EVENT_FIELDS``, oldest first.
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def _events(conn: sqlite3.Connection, entry_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """Each entry's events as rows of ``EVENT_FIELDS``, oldest first.
 
     A project being migrated may not have the review loop's columns yet (m0004 merges
     entries and refolds their events before m0007 adds them): they read as NULL then.
     """
-    have = {r[1] for r in conn.execute("PRAGMA table_info(review_events)")}
-    cols = [c if c in have else f"NULL AS {c}" for c in EVENT_FIELDS]
-    return conn.execute(
-        f"SELECT {', '.join(cols)} FROM review_events WHERE entry_id = ? ORDER BY id",
-        (entry_id,),
-    ).fetchall()
+    have = _columns(conn, "review_events")
+    cols = ", ".join(c if c in have else f"NULL AS {c}" for c in EVENT_FIELDS)
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for start in range(0, len(entry_ids), 500):
+        part = entry_ids[start:start + 500]
+        for row in conn.execute(
+                f"SELECT entry_id, {cols} FROM review_events "
+                f"WHERE entry_id IN ({', '.join('?' for _ in part)}) ORDER BY entry_id, id",
+                part):
+            out.setdefault(row[0], []).append(row[1:])
+    return out
 
 
-def materialise(conn: sqlite3.Connection, entry_id: int) -> None:
+def team_user(conn: sqlite3.Connection) -> str | None:
+    """The team name this project records and shares under (None: not in a team).
+
+    Also None while a project is migrated to the schema that brings team review.
+    """
+    try:
+        row = conn.execute("SELECT user FROM team_link WHERE id = 1").fetchone()
+    except sqlite3.OperationalError:  # no team_link table yet (before m0006)
+        return None
+    return row[0] if row else None
+
+
+_NO_TEAM = object()
+
+
+def materialise(conn: sqlite3.Connection, entry_id: int, team: Any = _NO_TEAM) -> None:
     """Rewrite an entry's row in ``verdicts`` from its events (inside the caller's
-    transaction); also after two entries' events were merged into one."""
-    state, last_id = _replay(_events(conn, entry_id))
-    if not any(state.get(k) for k in ("verdict", "note", "tags", "range_from", "range_to",
-                                      "watch")):
-        conn.execute("DELETE FROM verdicts WHERE entry_id = ?", (entry_id,))
+    transaction); also after two entries' events were merged into one.
+
+    In a project that belongs to a team, the row holds the team's standing: the lead's
+    decision, else the analysts' shared verdict, else ``disputed``; the rest is this
+    analyst's own (see ``store.team.replay``).
+    """
+    materialise_many(conn, [entry_id], team)
+
+
+def materialise_many(conn: sqlite3.Connection, entry_ids: Iterable[int],
+                     team: Any = _NO_TEAM) -> None:
+    """:func:`materialise` for many entries at once (a few statements, not a few each)."""
+    ids = sorted(set(entry_ids))
+    if not ids:
         return
-    have = {r[1] for r in conn.execute("PRAGMA table_info(verdicts)")}
+    user = team_user(conn) if team is _NO_TEAM else team
+    events = _events(conn, ids)
+    decided: dict[int, Any] = {}
+    if user is not None:
+        from chartreview.store.team.replay import decisions_for, team_state
+
+        decided = decisions_for(conn, ids)
+    have = _columns(conn, "verdicts")
     fields = [k for k in STATE_FIELDS if k in have]  # before m0007: the first four
     cols = ("entry_id", *fields, "analyst", "updated_at", "event_id")
-    values = (entry_id, *(state.get(k) for k in fields), state.get("analyst"),
-              state.get("updated_at"), last_id)
-    conn.execute(
+    upserts, deletes = [], []
+    for entry_id in ids:
+        rows = events.get(entry_id, [])
+        if user is None:
+            state, last_id = _replay(rows)
+        else:
+            state, last_id = team_state(rows, decided.get(entry_id), user)
+        if not any(state.get(k) for k in ("verdict", "note", "tags", "range_from", "range_to",
+                                          "watch")):
+            deletes.append((entry_id,))
+            continue
+        upserts.append((entry_id, *(state.get(k) for k in fields), state.get("analyst"),
+                        state.get("updated_at"), last_id))
+    conn.executemany("DELETE FROM verdicts WHERE entry_id = ?", deletes)
+    conn.executemany(
         f"INSERT INTO verdicts ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
         "ON CONFLICT(entry_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in cols[1:]),
-        values,
-    )
+        + ", ".join(f"{c} = excluded.{c}" for c in cols[1:]), upserts)
 
 
 def snapshot(project: Project, entry_id: int) -> str:
@@ -165,8 +240,9 @@ def append_events(
     With ``batch`` the events share a batch number (the first event's id), so they are
     undone together. ``undoes`` names, per entry, the event an ``undo`` reverses. An
     entry watched after the event gets a baseline (:func:`snapshot`) on its verdict and
-    watch events. Every entry's row in ``verdicts`` is rewritten from its events before
-    the commit.
+    watch events. Every event gets a UUID, its name on the team server and on every
+    colleague's laptop. Every entry's row in ``verdicts`` is rewritten from its events
+    before the commit.
 
     Raises
     ------
@@ -187,16 +263,16 @@ def append_events(
                 raise KeyError(entry_id)
             baseline = None
             if kind in ("verdict", "watch"):
-                state, _ = _replay(_events(conn, entry_id))
+                state, _ = _replay(_events(conn, [entry_id]).get(entry_id, []))
                 if (watch if watch is not None else state.get("watch")):
                     baseline = snapshot(project, entry_id)
             cur = conn.execute(
                 "INSERT INTO review_events (entry_id, kind, verdict, tags, confidence, note, "
-                "analyst, at, undoes, seconds, batch, range_from, range_to, watch, baseline) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "analyst, at, undoes, seconds, batch, range_from, range_to, watch, baseline, "
+                "uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (entry_id, kind, verdict, json.dumps(tags) if tags is not None else None,
                  confidence, note, analyst, when, (undoes or [None] * len(entry_ids))[n],
-                 seconds, number, range_from, range_to, watch, baseline),
+                 seconds, number, range_from, range_to, watch, baseline, str(uuid.uuid4())),
             )
             ids.append(int(cur.lastrowid or 0))
             materialise(conn, entry_id)

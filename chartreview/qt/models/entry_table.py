@@ -52,9 +52,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("analyst", "Analyst", "analyst"),
 )
 COLUMN_BY_KEY = {c.key: i for i, c in enumerate(COLUMNS)}
-VERDICT_TEXT = {"suspicious": "Suspicious", "ai": "AI", "human": "Human"}
+VERDICT_TEXT = {"suspicious": "Suspicious", "ai": "AI", "human": "Human",
+                "disputed": "Disputed"}  # team review: analysts disagree, no decision yet
 # A verdict reads at a glance: its colour (a tint behind the cell, a dot before the word)
-VERDICT_COLOR = {"suspicious": "#e15759", "ai": "#b07aa1", "human": "#59a14f"}
+VERDICT_COLOR = {"suspicious": "#e15759", "ai": "#b07aa1", "human": "#59a14f",
+                 "disputed": "#f28e2b"}
 
 
 def signal_label(name: str | None) -> str:

@@ -91,7 +91,8 @@ class QueueBar(QWidget):
         self.choice.setCurrentIndex(max(0, i))
         self.choice.blockSignals(False)
 
-    def show_progress(self, progress: QueueProgress | None, described: str) -> None:
+    def show_progress(self, progress: QueueProgress | None, described: str,
+                      name: str = "Queue") -> None:
         self.described.setText(f"Cases: {visible(described)}" if described else "")
         if progress is None:
             self.progress.setRange(0, 1)
@@ -100,9 +101,9 @@ class QueueBar(QWidget):
             return
         self.progress.setRange(0, max(1, progress.total))
         self.progress.setValue(progress.done)
-        self.progress.setFormat(progress.text())
+        self.progress.setFormat(progress.text(name))
         self.progress.setToolTip(
-            progress.text() + ("" if progress.pace_s is None else
+            progress.text(name) + ("" if progress.pace_s is None else
                                f" (your pace: {progress.pace_s:.0f} s a decision)"))
 
     def show_banner(self, text: str, *, temporary: bool = False) -> None:
