@@ -53,7 +53,8 @@ ABLATE: dict[str, str | tuple[str, ...]] = {  # a signal's weight(s) or a patter
     "album_week (organic)": "d_album_week", "catalogue (organic)": "d_catalogue",
     "event (organic)": "d_event", "seasonal (organic)": "d_seasonal",
     "slow_climb (organic)": "d_slow_climb", "broad (organic)": "d_broad",
-    "buyers (organic)": "d_buyers",
+    "buyers (organic)": "d_buyers", "heard (organic)": "d_heard",
+    "steady (organic)": "d_steady",
 }
 
 
