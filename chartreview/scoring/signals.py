@@ -44,8 +44,9 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     were loaded for the week of the entry's peak, and the chart's own entries that peaked
     as high (top 10%, 30%, 60%, below): how many of them were on those charts. Value:
     height of the peak (1 at No. 1) to the power 1.5, times 1 when absent everywhere, 0.35
-    when only low elsewhere, times how usual presence is there (full from 75% present,
-    none at 25%).
+    when only low elsewhere, times how usual presence is there (full from 90% present,
+    none at 50%: an absence one in ten of its peers share is telling, one that one in two
+    share is the chart's habit, as on a country sales chart whose buyers stream little).
     """
     cov = covering_charts(charts, feat)
     sales = feat[feat["metric"].isin(("sales", "composite")) & ~feat["album"]]
@@ -71,7 +72,8 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     absent = np.where(best.isna(), 1.0, np.where(best > 0.6, 0.35, 0.0))
     # How unusual is it on this chart? The share of its other entries that peaked about
     # as high and were on those charts then: most songs at the top of an all-genre sales
-    # chart stream too; on a genre's sales chart fewer may
+    # chart stream too (90-95%); on a genre's sales chart fewer may (70-80% on B's country
+    # chart, where a quarter of the organic top sells without streaming)
     band = np.searchsorted([10.5, 30.5, 60.5], (1 - sales["height"]) * 100)
     key = sales["chart_id"].to_numpy(np.int64) * 4 + band
     present = best.notna().to_numpy()
@@ -80,7 +82,7 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
         "sum").to_numpy()
     peers = np.maximum(n_band - 1, 1)
     share = (n_present - present) / peers
-    usual = np.where(n_band - 1 >= 5, np.clip((share - 0.25) / 0.5, 0, 1), 1.0)
+    usual = np.where(n_band - 1 >= 5, np.clip((share - 0.5) / 0.4, 0, 1), 1.0)
     value = sales["height"].clip(0, 1) ** 1.5 * absent * usual
     out = pd.DataFrame({"value": value, "reason": "also on the streaming charts that week",
                         "reference": ""})

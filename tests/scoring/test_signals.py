@@ -69,6 +69,32 @@ def test_cross_chart_fires_for_sales_without_streams() -> None:
     assert value(res, organic) == 0.0
 
 
+def _genre_chart(heard_share: float) -> tuple[Charts, int]:
+    """A sales chart whose top entries peak one a week, ``heard_share`` of them also on
+    the streaming chart that week; a song bought to No. 2 without streams in week 30."""
+    c = Charts()
+    sales = c.chart("Country Digital Song Sales", metric="sales")
+    streams = c.chart("Streaming Songs", metric="streams")
+    c.fill(streams, START, 40, 10, prefix="s", acts=7)
+    for i in range(20):
+        day = START + timedelta(weeks=1 + i)
+        c.run(sales, f"Song {i}", f"Act {i}", day, [2])
+        if i < heard_share * 20:
+            c.run(streams, f"Song {i}", f"Act {i}", day, [3])
+    c.run(sales, "Filler", "Z", START + timedelta(weeks=39), [25])
+    return c, c.run(sales, "Unheard", "Someone", START + timedelta(weeks=30), [2])
+
+
+def test_cross_chart_weighs_how_rare_an_unheard_top_song_is_on_its_chart() -> None:
+    all_genre, odd = _genre_chart(0.95)  # one in twenty unheard: telling
+    res = run_signal(sig.cross_chart, all_genre)
+    assert value(res, odd) > 0.8
+    assert "95% of the 20 entries that peaked as high here were on them" in res.loc[odd,
+                                                                                    "reason"]
+    country, usual = _genre_chart(0.7)  # three in ten unheard: the chart's buyers' habit
+    assert value(run_signal(sig.cross_chart, country), usual) < 0.5
+
+
 def test_cross_chart_not_judged_without_a_streaming_chart_that_week() -> None:
     c = Charts()
     sales = c.chart("Digital Song Sales", metric="sales")
