@@ -16,5 +16,6 @@ SIGNAL_LABELS = {
     "event": "Event week (organic)", "buyers": "Buying audience (organic)",
     "album_week": "Album week (organic)", "catalogue": "Catalogue surge (organic)",
     "broad": "On many charts (organic)", "seasonal": "Seasonal return (organic)",
-    "slow_climb": "Slow climber (organic)",
+    "slow_climb": "Slow climber (organic)", "heard": "Streamed as it sold (organic)",
+    "steady": "Sold for months (organic)",
 }

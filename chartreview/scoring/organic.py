@@ -26,11 +26,16 @@ EXPLAINS: dict[str, tuple[str, ...]] = {
     "slow_climb": ("debut_crash", "cliff_exit", "spike", "cross_chart"),
     "buyers": ("cross_chart",),
     "broad": ("regional", "spike", "low_volume", "viral_only", "cliff_exit"),
+    "heard": ("debut_crash",),
+    "steady": ("cross_chart", "low_volume"),
 }
 PATTERNS = tuple(EXPLAINS)
+NEEDS_POSITIONS = {"buyers", "heard"}
+HEARD_SHARE = 0.25  # the top quarter of a streaming chart: listened to by many
+STEADY_DAYS = 91  # a quarter of a year on a sales chart: bought by an audience
 DAMPING = {"album_week": "d_album_week", "catalogue": "d_catalogue", "event": "d_event",
            "seasonal": "d_seasonal", "slow_climb": "d_slow_climb", "broad": "d_broad",
-           "buyers": "d_buyers"}
+           "buyers": "d_buyers", "heard": "d_heard", "steady": "d_steady"}
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,9 @@ def patterns(feat: pd.DataFrame, acts: pd.DataFrame, pos: pd.DataFrame,
     out = pd.DataFrame(index=feat.index)
     for name, fn in (("album_week", album_week), ("catalogue", catalogue), ("event", event),
                      ("seasonal", seasonal), ("slow_climb", slow_climb), ("broad", broad),
-                     ("buyers", buyers)):
-        flag, reason = fn(feat, acts, p, names) if name != "buyers" else buyers(
-            feat, acts, p, names, pos)
+                     ("buyers", buyers), ("heard", heard), ("steady", steady)):
+        flag, reason = (fn(feat, acts, p, names, pos) if name in NEEDS_POSITIONS
+                        else fn(feat, acts, p, names))
         out[name] = flag.reindex(feat.index).fillna(0.0).astype(float)
         out[f"{name}_reason"] = reason.reindex(feat.index).fillna("").astype(object)
     return out
@@ -250,3 +255,85 @@ def buyers(feat: pd.DataFrame, acts: pd.DataFrame, p: ScoringParams, names: Name
               "on the streaming and airplay charts too: an audience that buys"
               for k, a in zip(n["k"], n["act"], strict=True)]
     return pd.Series(1.0, index=n.index), pd.Series(reason, index=n.index, dtype=object)
+
+
+def steady(feat: pd.DataFrame, acts: pd.DataFrame, p: ScoringParams,
+           names: Names) -> tuple[pd.Series, pd.Series]:
+    """On a sales or composite chart for a quarter of a year or more.
+
+    A bulk buy lasts as long as someone pays for it: a week of bundles, a campaign of
+    a few weeks. A song that sells well enough to chart for 13 weeks or more is bought
+    by an audience, week after week, whether or not that audience streams (country and
+    older listeners buy downloads). Explains sales without streams and a top spot on
+    little volume; not a new act's flood or wave (a farm's titles can linger low).
+    """
+    f = feat[feat["metric"].isin(("sales", "composite")) & ~feat["album"]
+             & (feat["days"] >= STEADY_DAYS)]
+    unit = np.where(f["period_days"] == 1, "days", "weeks")
+    reason = [f"on {lab} for {n} {u}: bought week after week by an audience, which a bulk "
+              "buy is not" for lab, n, u in zip(f["label"], f["n"], unit, strict=True)]
+    return pd.Series(1.0, index=f.index), pd.Series(reason, index=f.index, dtype=object)
+
+
+def heard(feat: pd.DataFrame, acts: pd.DataFrame, p: ScoringParams, names: Names,
+          pos: pd.DataFrame | None = None) -> tuple[pd.Series, pd.Series]:
+    """High on a streaming chart the week it debuted high on a sales or composite chart.
+
+    A bundle or a bulk buy lifts the sales of one week; its listeners stay as few as they
+    were. A song in the top quarter of a streaming chart of its region (or a global one)
+    within a week of its debut is listened to by many, and when such a song falls fast,
+    its audience moved on: a short-lived hit, not a bought week. Judged for debuts in
+    the top 30% (those :func:`~chartreview.scoring.signals.debut_crash` judges). It
+    explains the crash only: sales without streams at the peak, a flat bot level and
+    the rest are judged on their own. Without a streaming chart loaded for that week
+    nothing is said.
+    """
+    none = pd.Series(dtype=float), pd.Series(dtype=object)
+    if pos is None:
+        return none
+    ent = feat[feat["metric"].isin(("sales", "composite")) & ~feat["album"]
+               & (feat["scaled_debut"] < 31)]
+    streams = feat[feat["metric"] == "streams"].groupby("chart_id").agg(
+        region=("region", "first"), label=("label", "first"))
+    if ent.empty or streams.empty:
+        return none
+    week = pd.Timedelta(days=7)
+    best: list[pd.DataFrame] = []
+    for region in ent["region"].unique():
+        mine = ent[ent["region"] == region]
+        ids = set(streams.index[(streams["region"] == region)
+                               | (streams["region"] == "global")])
+        if ids:
+            best.append(_best_on(pos, feat, mine, ids, week))
+    if not best:
+        return none
+    b = pd.concat(best)
+    b = b[b["pct"] <= HEARD_SHARE]
+    if b.empty:
+        return none
+    lab = streams["label"].reindex(b["chart_id"]).to_numpy()
+    reason = pd.Series(
+        [f"No. {r} on {c} the week it debuted: listened to by many, so its fall is its "
+         "audience moving on, not a bought week" for r, c in zip(b["rank"], lab,
+                                                                  strict=True)],
+        index=b.index, dtype=object)
+    return pd.Series(1.0, index=b.index), reason
+
+
+def _best_on(pos: pd.DataFrame, feat: pd.DataFrame, ent: pd.DataFrame, chart_ids: set[int],
+             week: pd.Timedelta) -> pd.DataFrame:
+    """Each of ``ent``'s best place (rank, chart, share of the chart's size) on
+    ``chart_ids`` within a week of its debut."""
+    want = pd.DataFrame({"entry_id": ent.index, "track_id": ent["track_id"].to_numpy(),
+                         "start": (ent["first"] - week).to_numpy(),
+                         "end": (ent["first"] + week).to_numpy()})
+    others = pos.loc[pos["track_id"].isin(want["track_id"]) & pos["chart_id"].isin(chart_ids),
+                     ["track_id", "chart_id", "date", "rank"]]
+    m = want.merge(others, on="track_id")
+    m = m[(m["date"] >= m["start"]) & (m["date"] <= m["end"])]
+    if m.empty:
+        return pd.DataFrame(columns=["rank", "chart_id", "pct"])
+    size = feat.groupby("chart_id")["size"].first()
+    m = m.assign(pct=m["rank"] / m["chart_id"].map(size).to_numpy())
+    m = m.sort_values("pct", kind="stable").drop_duplicates("entry_id")
+    return m.set_index("entry_id")[["rank", "chart_id", "pct"]]

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-SCORING_VERSION = "2.0"
+SCORING_VERSION = "2.1"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class ScoringParams:
     d_broad: float = 0.7  # the track is on several charts of different kinds at once
     d_seasonal: float = 0.8  # the track comes back in the same season a year later
     d_slow_climb: float = 0.7  # it climbed for weeks before peaking
+    d_heard: float = 0.8  # high on a streaming chart the week it debuted: its fall is real
+    d_steady: float = 0.7  # on a sales chart for a quarter of a year: bought by an audience
     # --- thresholds -----------------------------------------------------------------------
     new_artist_history_days: float = 365  # loaded data before a debut to judge newness
     flood_window_days: float = 28

@@ -124,15 +124,18 @@ def score(
     strength = {pat: organic[pat].to_numpy(np.float64) * getattr(p, org.DAMPING[pat])
                 for pat in org.PATTERNS}
     terms: dict[str, np.ndarray] = {}
+    kept: dict[str, np.ndarray] = {}  # each signal's value left after the organic patterns
     for name in MANIPULATION:
         explaining = [strength[pat] for pat, sigs in org.EXPLAINS.items() if name in sigs]
-        damp = np.max(explaining, axis=0) if explaining else 0.0
-        terms[name] = raw[name] * (1 - damp)
+        kept[name] = value[name] * (1 - (np.max(explaining, axis=0) if explaining else 0.0))
+        terms[name] = getattr(p, MANIPULATION[name][1]) * kept[name]
     terms["new_artist"] = raw["new_artist"]
     terms["new_wave"] = raw["new_wave"]
     # A flood alone is how stars release albums too; it points to an AI farm when the
     # titles also sell without streams, top a chart on little volume, or live in one region
-    each = np.vstack([value[n] for n in EVIDENCE])
+    # (what an organic pattern explains is no evidence here either: an act whose audience
+    # buys sells without streams whether it releases one song or five)
+    each = np.vstack([kept[n] for n in EVIDENCE])
     evidence = each.max(axis=0)
     # ... and only a new act's flood counts with nothing else odd
     flood_new = (_aligned(results["flood"]["new"], index) if "new" in results["flood"]

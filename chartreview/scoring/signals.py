@@ -44,8 +44,9 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     were loaded for the week of the entry's peak, and the chart's own entries that peaked
     as high (top 10%, 30%, 60%, below): how many of them were on those charts. Value:
     height of the peak (1 at No. 1) to the power 1.5, times 1 when absent everywhere, 0.35
-    when only low elsewhere, times how usual presence is there (full from 75% present,
-    none at 25%).
+    when only low elsewhere, times how usual presence is there (full from 90% present,
+    none at 50%: an absence one in ten of its peers share is telling, one that one in two
+    share is the chart's habit, as on a country sales chart whose buyers stream little).
     """
     cov = covering_charts(charts, feat)
     sales = feat[feat["metric"].isin(("sales", "composite")) & ~feat["album"]]
@@ -71,7 +72,8 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     absent = np.where(best.isna(), 1.0, np.where(best > 0.6, 0.35, 0.0))
     # How unusual is it on this chart? The share of its other entries that peaked about
     # as high and were on those charts then: most songs at the top of an all-genre sales
-    # chart stream too; on a genre's sales chart fewer may
+    # chart stream too (90-95%); on a genre's sales chart fewer may (70-80% on B's country
+    # chart, where a quarter of the organic top sells without streaming)
     band = np.searchsorted([10.5, 30.5, 60.5], (1 - sales["height"]) * 100)
     key = sales["chart_id"].to_numpy(np.int64) * 4 + band
     present = best.notna().to_numpy()
@@ -80,7 +82,7 @@ def cross_chart(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
         "sum").to_numpy()
     peers = np.maximum(n_band - 1, 1)
     share = (n_present - present) / peers
-    usual = np.where(n_band - 1 >= 5, np.clip((share - 0.25) / 0.5, 0, 1), 1.0)
+    usual = np.where(n_band - 1 >= 5, np.clip((share - 0.5) / 0.4, 0, 1), 1.0)
     value = sales["height"].clip(0, 1) ** 1.5 * absent * usual
     out = pd.DataFrame({"value": value, "reason": "also on the streaming charts that week",
                         "reference": ""})
@@ -243,6 +245,12 @@ def _rank_text(rank: int, size: int) -> str:
     return "off the chart" if rank > size else f"No. {rank}"
 
 
+def _places(n: float) -> str:
+    """The median fall of a reason: ``median 7 places``, ``median no fall``."""
+    return ("median no fall" if round(n) <= 0 else "median 1 place" if round(n) == 1
+            else f"median {n:.0f} places")
+
+
 def _fall_text(week2: int, week3: int, size: int) -> str:
     """``No. 19 and No. 53``, ``No. 23 and off the chart``; ``off the chart`` said once."""
     if week2 > size:
@@ -254,12 +262,16 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
                 p: ScoringParams, organic: pd.DataFrame | None = None) -> pd.DataFrame:
     """A high debut that collapses within two periods: the bundle / bulk-buy shape.
 
-    Measure: the entry's worst rank in the two periods after its debut (off the chart
-    counts as one below the last place). Compared with: the same chart's debuts at the
-    same height (No. 1, 2-3, 4-5, 6-10, 11-20, 21-30 on a 100-place scale) within
-    ``era_years`` of it, leaving out album weeks (their deep cuts fall together); the
-    value grows with the share of them that held a better rank, with the size of the
-    fall and with the height of the debut. Needs ``min_reference`` such debuts.
+    Measure: the fall, from the debut to the entry's worst rank in the two periods after
+    it (off the chart counts as one below the last place), on a 100-place scale.
+    Compared with: the same chart's debuts at the same height (No. 1, 2-3, 4-5, 6-10,
+    11-20, 21-30 on a 100-place scale) within ``era_years`` of it, leaving out album
+    weeks (their deep cuts fall together); the value grows with the share of them that
+    fell less far, with the size of the fall and with the height of the debut. Needs
+    ``min_reference`` such debuts. The fall, not the rank it fell to: where a chart's
+    history is short the heights are wider (No. 1-30 in one group), and a No. 1 debut
+    gone the next week must not be weighed against the ranks of No. 25 debuts, half of
+    which leave the chart as fast.
     """
     f = feat
     period = f["period_days"].to_numpy()
@@ -277,7 +289,7 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
     r2 = np.where(r2 > 0, r2, size + 1)
     r3 = np.where(first + 2 * period > chart_last, r2, np.where(r3 > 0, r3, size + 1))
     worst = np.maximum(r2, r3)
-    measure = 1 + (worst - 1) * 100.0 / size
+    measure = 1 + (worst - 1) * 100.0 / size - scaled  # the fall, in 100ths of the chart
     album = (organic["album_week"].reindex(f.index).fillna(0).to_numpy() > 0
              if organic is not None else np.zeros(len(f), dtype=bool))
     sel = np.flatnonzero(judged)
@@ -294,7 +306,7 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
         redo = (count < p.min_reference) & (c >= p.min_reference) if u else c >= 0
         count, share = np.where(redo, c, count), np.where(redo, sh, share)
         used = np.where(redo, u, used)
-    fall = measure[sel] - scaled[sel]
+    fall = measure[sel]
     # a share from few debuts is less sure: half a debut more on either side
     sure = (share * count + 0.5) / (count + 1)
     value = (np.clip((sure - 0.75) / 0.25, 0, 1) * np.clip((fall - 10) / 30, 0, 1)
@@ -334,7 +346,7 @@ def debut_crash(feat: pd.DataFrame, pos: pd.DataFrame, charts: pd.DataFrame,
         out.loc[idx[fired], "reason"] = [
             f"debuted at No. {d}, then {_fall_text(a, b, z)}; "
             f"{sh * 100:.0f}% of {k} {h} debuts on this chart {y0}-{y1} outside album weeks "
-            f"held a better rank (median No. {(m - 1) * z / 100 + 1:.0f})"
+            f"fell less far ({_places(m * z / 100)})"
             for d, a, b, z, sh, k, h, y0, y1, m in zip(
                 fs["debut_rank"], r2[sel][fired], r3[sel][fired], sz, share[fired],
                 count[fired], heights, lo_year, hi_year, median[fired], strict=True)]

@@ -69,6 +69,32 @@ def test_cross_chart_fires_for_sales_without_streams() -> None:
     assert value(res, organic) == 0.0
 
 
+def _genre_chart(heard_share: float) -> tuple[Charts, int]:
+    """A sales chart whose top entries peak one a week, ``heard_share`` of them also on
+    the streaming chart that week; a song bought to No. 2 without streams in week 30."""
+    c = Charts()
+    sales = c.chart("Country Digital Song Sales", metric="sales")
+    streams = c.chart("Streaming Songs", metric="streams")
+    c.fill(streams, START, 40, 10, prefix="s", acts=7)
+    for i in range(20):
+        day = START + timedelta(weeks=1 + i)
+        c.run(sales, f"Song {i}", f"Act {i}", day, [2])
+        if i < heard_share * 20:
+            c.run(streams, f"Song {i}", f"Act {i}", day, [3])
+    c.run(sales, "Filler", "Z", START + timedelta(weeks=39), [25])
+    return c, c.run(sales, "Unheard", "Someone", START + timedelta(weeks=30), [2])
+
+
+def test_cross_chart_weighs_how_rare_an_unheard_top_song_is_on_its_chart() -> None:
+    all_genre, odd = _genre_chart(0.95)  # one in twenty unheard: telling
+    res = run_signal(sig.cross_chart, all_genre)
+    assert value(res, odd) > 0.8
+    assert "95% of the 20 entries that peaked as high here were on them" in res.loc[odd,
+                                                                                    "reason"]
+    country, usual = _genre_chart(0.7)  # three in ten unheard: the chart's buyers' habit
+    assert value(run_signal(sig.cross_chart, country), usual) < 0.5
+
+
 def test_cross_chart_not_judged_without_a_streaming_chart_that_week() -> None:
     c = Charts()
     sales = c.chart("Digital Song Sales", metric="sales")
@@ -132,8 +158,28 @@ def test_debut_crash_a_lone_high_debut_that_collapses_against_its_era() -> None:
     assert value(res, crash) > 0.8
     assert res.loc[crash, "reason"].startswith("debuted at No. 1, then No. 34 and No. 60; 100% "
                                                "of 20 No. 1-5 debuts on this chart")
-    assert "outside album weeks held a better rank" in res.loc[crash, "reason"]
+    assert "outside album weeks fell less far (median 7 places)" in res.loc[crash, "reason"]
     assert value(res, holds) == 0.0
+
+
+def test_debut_crash_on_a_short_history_weighs_the_fall_not_the_rank() -> None:
+    """Too few No. 1 debuts to compare with: the top 30 stand in, and a No. 1 debut gone
+    the next week is weighed against how far they fell, not against the ranks of the
+    No. 25 debuts that left as fast (half of them do)."""
+    c = Charts()
+    sales = c.chart("Digital Song Sales", metric="sales")
+    for i in range(16):  # a young chart: debuts at No. 6-29, the lower half gone at once
+        deep = i % 2
+        c.run(sales, f"Debut {i}", f"Act {i}", START + timedelta(weeks=1 + i),
+              [22 + i // 2, 90] if deep else [6 + i, 8 + i, 12 + i])
+    c.run(sales, "Filler", "Z", START + timedelta(weeks=30), [99])
+    bundle = c.run(sales, "Bundled", "Merch Act", START + timedelta(weeks=20), [1])
+    deep_cut = c.run(sales, "Deep", "Another Act", START + timedelta(weeks=21), [26])
+    res = run_signal(sig.debut_crash, c, with_organic=True)
+    assert value(res, bundle) > 0.8
+    assert res.loc[bundle, "reason"].startswith("debuted at No. 1, then off the chart; 100% of "
+                                                "16 No. 1-30 debuts on this chart")
+    assert value(res, deep_cut) < 0.3  # a No. 26 debut leaving at once is what half do
 
 
 def test_debut_crash_stays_quiet_for_an_album_weeks_deep_cuts() -> None:
@@ -345,6 +391,87 @@ def test_buyers_an_act_whose_earlier_songs_sold_without_streams() -> None:
     assert org_.loc[again, "buyers"] == 1.0
     assert org_.loc[again, "buyers_reason"].startswith("1 earlier song of Old Timer sold")
     assert org_.loc[new_act, "buyers"] == 0.0
+
+
+def _sales_and_streams(weeks: int = 40) -> tuple[Charts, int, int]:
+    c = Charts()
+    sales = c.chart("Digital Song Sales", metric="sales")
+    streams = c.chart("Streaming Songs", metric="streams")
+    c.fill(sales, START, weeks, 10, prefix="x", acts=7)
+    c.fill(streams, START, weeks, 10, prefix="x", acts=7)
+    return c, sales, streams
+
+
+def test_heard_a_fast_hit_high_on_the_streaming_chart_the_week_it_debuted() -> None:
+    c, sales, streams = _sales_and_streams()
+    day = START + timedelta(weeks=20)
+    hit = c.run(sales, "Summer Flash", "Hitmaker", day, [2, 9, 30])
+    c.run(streams, "Summer Flash", "Hitmaker", day, [1, 6, 20])  # heard as much as bought
+    bundle = c.run(sales, "Bundled", "Merch Act", day, [1, 40])
+    c.run(streams, "Bundled", "Merch Act", day, [9])  # streamed, but at the bottom
+    org_ = organic(c)
+    assert org_.loc[hit, "heard"] == 1.0
+    assert org_.loc[hit, "heard_reason"].startswith(
+        "No. 1 on Streaming Songs (us, weekly) the week it debuted: listened to by many")
+    assert org_.loc[bundle, "heard"] == 0.0
+
+
+def test_heard_pulls_down_the_crash_of_a_listened_hit_only() -> None:
+    c = Charts()
+    sales = c.chart("Digital Song Sales", metric="sales")
+    streams = c.chart("Streaming Songs", metric="streams")
+    c.fill(streams, START, 40, 10, prefix="s", acts=7)
+    for i in range(20):  # debuts at the top that hold
+        c.run(sales, f"Stayer {i}", f"Act {i}", START + timedelta(weeks=1 + i),
+              [1 + i % 5, 3 + i % 5, 5 + i % 5])
+        c.run(streams, f"Stayer {i}", f"Act {i}", START + timedelta(weeks=1 + i), [2, 2, 3])
+    c.run(sales, "Filler", "Z", START + timedelta(weeks=40), [99])
+    day = START + timedelta(weeks=30)
+    hit = c.run(sales, "Summer Flash", "Hitmaker", day, [2, 45, 80])
+    c.run(streams, "Summer Flash", "Hitmaker", day, [1, 8])
+    bundle = c.run(sales, "Bundled", "Merch Act", day + timedelta(weeks=2), [1, 60])
+    c.run(streams, "Bundled", "Merch Act", day + timedelta(weeks=2), [10])
+    scores, signals = scored(c)
+    crash = signals[signals["signal"] == "debut_crash"].set_index("entry_id")["value"]
+    assert crash[hit] > 0.6 and crash[bundle] > 0.8  # both fell as few top debuts do
+    assert scores.loc[bundle, "score"] > 60
+    assert scores.loc[hit, "score"] < 25  # its listeners fell away with its sales
+    why = signals[(signals["entry_id"] == hit) & (signals["signal"] == "heard")]
+    assert why["contribution"].iloc[0] < -20
+
+
+def test_steady_a_song_sold_for_months_without_streams_is_its_audiences() -> None:
+    c, sales, _streams = _sales_and_streams(weeks=60)
+    day = START + timedelta(weeks=20)
+    seller = c.run(sales, "Porch Light", "First Timer", day, [5, 4, 2] + [4] * 15)
+    bought = c.run(sales, "Bought", "Nobody", day, [1, 3, 6])
+    org_ = organic(c)
+    assert org_.loc[seller, "steady"] == 1.0
+    assert org_.loc[seller, "steady_reason"].startswith(
+        "on Digital Song Sales (us, weekly) for 18 weeks: bought week after week")
+    assert org_.loc[bought, "steady"] == 0.0
+    scores, signals = scored(c)
+    cross = signals[signals["signal"] == "cross_chart"].set_index("entry_id")["value"]
+    assert cross[seller] > 0.8 and cross[bought] > 0.8  # neither on the streaming chart
+    assert scores.loc[bought, "score"] > 80
+    assert scores.loc[seller, "score"] < 50
+
+
+def test_a_flood_by_an_act_whose_audience_buys_is_no_farm() -> None:
+    """Sales without streams explained by the act's buying audience (``buyers``) is no
+    evidence that its flood of titles is a farm's; a new act's same flood is."""
+    c, sales, _streams = _sales_and_streams(weeks=80)
+    c.run(sales, "Old Favourite", "Old Timer", START + timedelta(weeks=5), [4, 5])
+    known = [c.run(sales, f"Set {i}", "Old Timer", START + timedelta(weeks=60 + i // 2),
+                   [3 + i] * 4) for i in range(5)]
+    farm = [c.run(sales, f"Farm {i}", "Farm Act", START + timedelta(weeks=70 + i // 2),
+                  [3 + i] * 4) for i in range(5)]
+    scores, signals = scored(c)
+    assert organic(c).loc[known[0], "buyers"] == 1.0
+    assert scores.loc[farm[0], "score"] > 80
+    assert scores.loc[known[0], "score"] < 40  # (53 when the flood took the sales as evidence)
+    flood = signals[(signals["signal"] == "flood")].set_index("entry_id")["contribution"]
+    assert flood.get(known[0], 0.0) < 15 < 20 < flood[farm[0]]
 
 
 def test_score_combines_and_explains() -> None:
