@@ -246,8 +246,8 @@ def _rank_text(rank: int, size: int) -> str:
 
 
 def _places(n: float) -> str:
-    """The median fall of a reason: ``median 7 places``, ``median no fall``."""
-    return ("median no fall" if round(n) <= 0 else "median 1 place" if round(n) == 1
+    """The median fall of a reason: ``median 7 places``, ``the median did not fall``."""
+    return ("the median did not fall" if round(n) <= 0 else "median 1 place" if round(n) == 1
             else f"median {n:.0f} places")
 
 
