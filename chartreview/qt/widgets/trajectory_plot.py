@@ -377,9 +377,12 @@ class TrajectoryPlot(pg.PlotWidget):
         # of the palette, so a chart keeps its curve from entry to entry and its pen and
         # symbols are not redone (re-rendering symbols cost a tenth of a selection)
         self.overlays: list[pg.PlotDataItem] = []
+        # one brush per colour, kept: pyqtgraph keys its rendered symbols by the brush
+        # object, so a new brush for a colour already drawn would draw it again
+        self._symbol_brushes = {color: pg.mkBrush(color) for color in PALETTE}
         for color in PALETTE:
             curve = _curve(symbol="t", symbolSize=5, symbolPen=NO_SYMBOL_PEN,
-                           symbolBrush=pg.mkBrush(color))
+                           symbolBrush=self._symbol_brushes[color])
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
@@ -546,7 +549,9 @@ class TrajectoryPlot(pg.PlotWidget):
         style = METRIC_STYLE.get(metric or "", Qt.PenStyle.SolidLine)
         curve.setPen(pg.mkPen(PALETTE[color], width=width, style=style))
         if symbols:
-            curve.setSymbolBrush(pg.mkBrush(PALETTE[color]))
+            # the kept brush itself: setSymbolBrush stores a copy, a new symbol to draw
+            curve.opts["symbolBrush"] = self._symbol_brushes[PALETTE[color]]
+            curve.updateItems(styleUpdate=True)
 
     @staticmethod
     def _short(chart: str) -> str:
