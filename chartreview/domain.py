@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -119,6 +120,9 @@ def plural(n: object, word: str) -> str:
 # Characters that can rewrite what a reader sees: C0/C1 controls (an ANSI escape can
 # recolour a terminal), and the text-direction controls that reorder a line on screen.
 _BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+# One C-speed scan for them: a Python test per character cost a millisecond or more of
+# each case the window showed (every signal, legend and history cell goes through here)
+_BIDI_RE = re.compile("[" + "".join(chr(c) for c in sorted(_BIDI)) + "]")
 
 
 def _visible_char(ch: str) -> str:
@@ -145,7 +149,7 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
     The stored value is never changed; this is for what a screen or a terminal shows.
     """
-    if text.isprintable() and not any(ord(c) in _BIDI for c in text):
+    if text.isprintable() and not _BIDI_RE.search(text):
         return text  # the common case, fast (isprintable is False for all the others)
     out = []
     for ch in text:

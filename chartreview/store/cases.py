@@ -116,19 +116,25 @@ def case_entries(project: Project, entry_ids: Sequence[int]) -> list[dict[str, A
 
 def case_positions(project: Project, entry_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Every position of a case's runs, by run then date (the plot's curves; a run's
-    own rows hold what ``queries.positions`` gives, so one query serves both)."""
+    own rows hold what ``queries.positions`` gives, so one query serves both).
+
+    The runs' chart and title are read once per run and added to their rows: joined on
+    every position, the three lookups per row were a third of the query.
+    """
     if not entry_ids:
         return []
     marks = ", ".join("?" for _ in entry_ids)
-    return select_dicts(
-        project,
-        "SELECT e.id AS entry_id, c.id AS chart_id, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, c.metric AS metric, "
-        "t.title AS title, p.date, p.rank, p.last_rank, p.peak, p.weeks_on_chart, p.streams, "
-        "p.sales, p.extra FROM positions p "
-        "JOIN entries e ON e.id = p.entry_id JOIN charts c ON c.id = e.chart_id "
-        f"JOIN tracks t ON t.id = e.track_id WHERE p.entry_id IN ({marks}) "
-        "ORDER BY e.id, p.date", entry_ids)
+    heads = {r[0]: r for r in project.conn.execute(
+        "SELECT e.id, c.id, c.name || ' (' || c.region || ', ' || c.frequency || ')', "
+        "c.metric, t.title FROM entries e JOIN charts c ON c.id = e.chart_id "
+        f"JOIN tracks t ON t.id = e.track_id WHERE e.id IN ({marks})", list(entry_ids))}
+    names = ("entry_id", "chart_id", "chart", "metric", "title", "date", "rank", "last_rank",
+             "peak", "weeks_on_chart", "streams", "sales", "extra")
+    return [dict(zip(names, heads[row[0]] + row[1:], strict=True)) for row in
+            project.conn.execute(
+                "SELECT entry_id, date, rank, last_rank, peak, weeks_on_chart, streams, "
+                f"sales, extra FROM positions WHERE entry_id IN ({marks}) "
+                "ORDER BY entry_id, date", list(entry_ids))]
 
 
 # --- the time an analyst takes ------------------------------------------------------------

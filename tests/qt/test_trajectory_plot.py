@@ -249,3 +249,29 @@ def test_the_readout_names_the_signals_of_that_week(qtbot) -> None:
     assert texts[1].endswith("signals: cross chart, smooth streams (whole run)")
     assert "unchanged from No. 2" in texts[2] and "spike" not in texts[2]
     assert "down 28 from No. 2" in texts[3]
+
+
+def test_walking_entries_draws_each_symbol_once(qtbot) -> None:
+    """Walking the queue keeps one drawn symbol per colour, however many entries are
+    shown: pyqtgraph keeps every symbol it renders, keyed by the pen and brush objects,
+    so a new pen or brush per entry made the plot redraw them and hold more each time."""
+    plot = TrajectoryPlot()
+    qtbot.addWidget(plot)
+    days = ["2024-01-06", "2024-01-13", "2024-01-20"]
+    charts = ["Hot 100 (us, weekly)", "Digital Song Sales (us, weekly)",
+              "Streaming Songs (us, weekly)"]
+    curves = [plot.rank_curve, *plot.overlays]
+
+    def symbols() -> int:
+        return sum(len(c.scatter.fragmentAtlas) for c in curves)
+
+    for n in range(30):
+        entry = {"entry_id": n * 10, "chart": charts[n % 3], "chart_id": n % 3 + 1,
+                 "metric": "streams"}
+        others = [r for k in (1, 2) for r in _other(n * 10 + k, charts[(n + k) % 3], days)]
+        for r in others:
+            r["chart_id"] = charts.index(r["chart"]) + 1
+        plot.show_entry(entry, _pos(days, [n % 7 + 1, 3, 2]), others, [])
+        if n == 5:
+            after_a_few = symbols()
+    assert symbols() == after_a_few  # the three charts' colours, drawn once each

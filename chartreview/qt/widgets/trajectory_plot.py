@@ -140,6 +140,11 @@ def movement(rows: Sequence[dict[str, Any]], i: int, period_days: int) -> str:
     return f"unchanged from No. {before}"
 
 
+# One QPen for "no outline" on every symbol: pyqtgraph keys its rendered symbols by the
+# pen object, and ``symbolPen=None`` made a new pen on each setData, so every entry drew
+# every curve's symbol again and grew the symbol atlas (a fifth of switching a case)
+NO_SYMBOL_PEN = pg.mkPen(None)
+
 _SHIFTS = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
 
 
@@ -372,9 +377,12 @@ class TrajectoryPlot(pg.PlotWidget):
         # of the palette, so a chart keeps its curve from entry to entry and its pen and
         # symbols are not redone (re-rendering symbols cost a tenth of a selection)
         self.overlays: list[pg.PlotDataItem] = []
+        # one brush per colour, kept: pyqtgraph keys its rendered symbols by the brush
+        # object, so a new brush for a colour already drawn would draw it again
+        self._symbol_brushes = {color: pg.mkBrush(color) for color in PALETTE}
         for color in PALETTE:
-            curve = _curve(symbol="t", symbolSize=5, symbolPen=None,
-                           symbolBrush=pg.mkBrush(color))
+            curve = _curve(symbol="t", symbolSize=5, symbolPen=NO_SYMBOL_PEN,
+                           symbolBrush=self._symbol_brushes[color])
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
@@ -395,7 +403,7 @@ class TrajectoryPlot(pg.PlotWidget):
             part.setZValue(-20)
             item.addItem(part)
         self.cohort_band.setVisible(False)
-        self.rank_curve = _curve(symbol="o", symbolSize=6, symbolPen=None)
+        self.rank_curve = _curve(symbol="o", symbolSize=6, symbolPen=NO_SYMBOL_PEN)
         item.addItem(self.rank_curve)
         # Volume on a second ViewBox tied to the right axis
         self.volume_box = pg.ViewBox()
@@ -435,6 +443,7 @@ class TrajectoryPlot(pg.PlotWidget):
         self.readout = ""
         self._axes_shown = True
         self._volume_name = ""
+        self._volume_axis: str | None = None  # the right axis as last set (None: not yet)
         self._cohort_shown: tuple[Any, int, str] | None = None  # (path, period, debut)
         self.show_entry(None, [], [], [])
 
@@ -540,7 +549,9 @@ class TrajectoryPlot(pg.PlotWidget):
         style = METRIC_STYLE.get(metric or "", Qt.PenStyle.SolidLine)
         curve.setPen(pg.mkPen(PALETTE[color], width=width, style=style))
         if symbols:
-            curve.setSymbolBrush(pg.mkBrush(PALETTE[color]))
+            # the kept brush itself: setSymbolBrush stores a copy, a new symbol to draw
+            curve.opts["symbolBrush"] = self._symbol_brushes[PALETTE[color]]
+            curve.updateItems(styleUpdate=True)
 
     @staticmethod
     def _short(chart: str) -> str:
@@ -577,8 +588,10 @@ class TrajectoryPlot(pg.PlotWidget):
             if positions and np.isfinite(values).any():
                 self.volume_curve.setData(self._x, np.nan_to_num(values, nan=0.0))
                 self.volume_curve.setVisible(True)
-                item.showAxis("right")
-                item.setLabel("right", name.capitalize())
+                if self._volume_axis != name:  # pyqtgraph sets the label's HTML and
+                    item.showAxis("right")  # sizes the axis again even when unchanged
+                    item.setLabel("right", name.capitalize())
+                    self._volume_axis = name
                 self._legend_rows.append((self.volume_curve, name.capitalize()))
                 top = float(np.nanmax(values)) if np.isfinite(values).any() else 1.0
                 # Volume fills the lower part; the rank curve stays readable above it
@@ -588,7 +601,9 @@ class TrajectoryPlot(pg.PlotWidget):
         self._volume_name = ""
         self.volume_curve.setData([], [])
         self.volume_curve.setVisible(False)
-        item.hideAxis("right")
+        if self._volume_axis != "":
+            item.hideAxis("right")
+            self._volume_axis = ""
 
     @staticmethod
     def _overlay_charts(entry: dict[str, Any] | None, others: Sequence[dict[str, Any]]

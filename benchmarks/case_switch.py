@@ -1,0 +1,124 @@
+"""Switching case with J on the 1M-position project, for A/B runs of two versions of the code.
+
+Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/case_switch.py PROJECT``.
+The first run builds PROJECT as ``scale.py`` does (a 1M-row import, scored, one new day,
+scored again) and keeps it, so later runs time only the window. Each run opens the project
+in a fresh window and times ``J`` on the first ``--n`` cases (first visits), then walks
+back and times the same cases again (warm), as ``scale.py``'s ``case_times`` does; it
+prints the median and 90th percentile of the wall time and the median CPU time.
+
+To compare two versions on a busy machine, alternate them run by run, choosing the code
+with ``PYTHONPATH`` (e.g. a ``git archive`` of main unpacked in a temporary folder):
+``PYTHONPATH=/tmp/main .venv/bin/python benchmarks/case_switch.py PROJECT`` then the same
+without ``PYTHONPATH``, several times over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def build(db: Path, rows: int) -> None:
+    """The project ``scale.py`` builds: import, score, one more day, score again."""
+    from import_speed import write_file
+
+    from chartreview.ingest import import_file
+    from chartreview.scoring.run import score_project
+    from chartreview.store import open_project
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "big.csv"
+        write_file(src, rows)
+        with open_project(db, create=True) as p:
+            import_file(p, src)
+            score_project(p)
+            last = p.conn.execute("SELECT MAX(date) FROM positions").fetchone()[0]
+            lines = src.read_text().splitlines()
+            header, day_rows = lines[0], [x for x in lines[1:] if f",{last}," in x]
+            nxt = time.strftime("%Y-%m-%d", time.gmtime(
+                time.mktime(time.strptime(last, "%Y-%m-%d")) + 86400 * 1.5))
+            day = Path(tmp) / "next_day.csv"
+            day.write_text("\n".join([header, *(x.replace(last, nxt) for x in day_rows)])
+                           + "\n")
+            import_file(p, day)
+            score_project(p)
+
+
+def times(app: Any, w: Any, step: Any, n: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of ``n`` steps, each until the plot has been painted (see
+    ``scale.paint_times``)."""
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    class PaintWatch(QObject):
+        painted = False
+
+        def eventFilter(self, obj: Any, event: Any) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.painted = True
+            return False
+
+    watch = PaintWatch()
+    w.detail.plot.viewport().installEventFilter(watch)
+    wall, cpu = [], []
+    for _ in range(n):
+        watch.painted = False
+        t, c = time.perf_counter(), time.process_time()
+        step()
+        while not watch.painted and time.perf_counter() - t < 1:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        app.processEvents()
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    w.detail.plot.viewport().removeEventFilter(watch)
+    return sorted(wall), cpu
+
+
+def figures(label: str, wall: list[float], cpu: list[float]) -> str:
+    p90 = wall[int(0.9 * len(wall)) - 1]
+    return (f"{label}: median {statistics.median(wall) * 1000:.1f} ms, p90 {p90 * 1000:.1f} ms, "
+            f"CPU median {statistics.median(cpu) * 1000:.1f} ms")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("project", type=Path)
+    ap.add_argument("--n", type=int, default=60)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["CHARTREVIEW_HOME"] = home
+        if not args.project.exists():
+            build(args.project, args.rows)
+        import chartreview
+        from chartreview import config
+        from chartreview.qt.app import application
+        from chartreview.qt.main_window import MainWindow
+
+        app = application()
+        w = MainWindow(config.Settings(analyst="bench"))
+        w.show()
+        w.open_path(args.project)
+        app.processEvents()
+        first = times(app, w, w.next_entry, args.n)
+        for _ in range(args.n):
+            w.previous_entry()
+            app.processEvents()
+        warm = times(app, w, w.next_entry, args.n)
+        print(f"{Path(chartreview.__file__).parent} (load {os.getloadavg()[0]:.2f}): "
+              f"{figures('J, first visits', *first)}; {figures('again', *warm)}")
+        w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
