@@ -20,7 +20,6 @@ import os
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def build(db: Path, rows: int) -> None:
     """The project ``scale.py`` builds: import, score, one more day, score again."""
     from import_speed import write_file
+    from scale import next_day
 
     from chartreview.ingest import import_file
     from chartreview.scoring.run import score_project
@@ -41,45 +41,17 @@ def build(db: Path, rows: int) -> None:
         with open_project(db, create=True) as p:
             import_file(p, src)
             score_project(p)
-            last = p.conn.execute("SELECT MAX(date) FROM positions").fetchone()[0]
-            lines = src.read_text().splitlines()
-            header, day_rows = lines[0], [x for x in lines[1:] if f",{last}," in x]
-            nxt = time.strftime("%Y-%m-%d", time.gmtime(
-                time.mktime(time.strptime(last, "%Y-%m-%d")) + 86400 * 1.5))
-            day = Path(tmp) / "next_day.csv"
-            day.write_text("\n".join([header, *(x.replace(last, nxt) for x in day_rows)])
-                           + "\n")
-            import_file(p, day)
+            import_file(p, next_day(p, src, Path(tmp) / "next_day.csv"))
             score_project(p)
 
 
 def times(app: Any, w: Any, step: Any, n: int) -> tuple[list[float], list[float]]:
-    """Wall and CPU seconds of ``n`` steps, each until the plot has been painted (see
-    ``scale.paint_times``)."""
-    from PySide6.QtCore import QEvent, QEventLoop, QObject
+    """Wall (sorted) and CPU seconds of ``n`` steps, each until the plot has been painted
+    (``scale.paint_times``)."""
+    from scale import paint_times
 
-    class PaintWatch(QObject):
-        painted = False
-
-        def eventFilter(self, obj: Any, event: Any) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                self.painted = True
-            return False
-
-    watch = PaintWatch()
-    w.detail.plot.viewport().installEventFilter(watch)
-    wall, cpu = [], []
-    for _ in range(n):
-        watch.painted = False
-        t, c = time.perf_counter(), time.process_time()
-        step()
-        while not watch.painted and time.perf_counter() - t < 1:
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
-        app.processEvents()
-        wall.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    w.detail.plot.viewport().removeEventFilter(watch)
-    return sorted(wall), cpu
+    cpu: list[float] = []
+    return paint_times(app, w, [step] * n, cpu), cpu
 
 
 def figures(label: str, wall: list[float], cpu: list[float]) -> str:

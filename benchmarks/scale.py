@@ -42,9 +42,23 @@ w.close()
 SELECTIONS = 60
 
 
-def paint_times(app: Any, w: Any, steps: list[Any]) -> list[float]:
+def next_day(p: Any, src: Path, out: Path) -> Path:
+    """One more day of the same charts: the rows of the project's last date in ``src``,
+    moved on a day (a day and a half, rounded down by strftime), written to ``out``."""
+    last = p.conn.execute("SELECT MAX(date) FROM positions").fetchone()[0]
+    lines = src.read_text().splitlines()
+    header, rows = lines[0], [x for x in lines[1:] if f",{last}," in x]
+    nxt = time.strftime("%Y-%m-%d", time.gmtime(
+        time.mktime(time.strptime(last, "%Y-%m-%d")) + 86400 * 1.5))
+    out.write_text("\n".join([header, *(x.replace(last, nxt) for x in rows)]) + "\n")
+    return out
+
+
+def paint_times(app: Any, w: Any, steps: list[Any],
+                cpu: list[float] | None = None) -> list[float]:
     """Seconds from each step (a callable that changes what the plot shows) until the
-    plot has been painted with it, sorted.
+    plot has been painted with it, sorted; with ``cpu``, each step's CPU seconds are
+    appended to it (in step order).
 
     Qt paints on a later turn of the event loop, and not necessarily on the first
     ``processEvents`` on every platform, so the loop runs until the plot's viewport
@@ -66,12 +80,14 @@ def paint_times(app: Any, w: Any, steps: list[Any]) -> list[float]:
     times = []
     for step in steps:
         watch.painted = False
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         step()
         while not watch.painted and time.perf_counter() - t < 1:
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
         app.processEvents()
         times.append(time.perf_counter() - t)
+        if cpu is not None:
+            cpu.append(time.process_time() - c)
     w.detail.plot.viewport().removeEventFilter(watch)
     return sorted(times)
 
@@ -130,15 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             took = time.perf_counter() - t
             line(f"score {r.positions:,} positions ({r.positions / took:,.0f}/s)", took,
                  "< 2 s per million")
-            # one more day of the same charts arrives
-            last = p.conn.execute("SELECT MAX(date) FROM positions").fetchone()[0]
-            day = Path(tmp) / "next_day.csv"
-            lines = src.read_text().splitlines()
-            header, rows = lines[0], [x for x in lines[1:] if f",{last}," in x]
-            nxt = time.strftime("%Y-%m-%d", time.gmtime(
-                time.mktime(time.strptime(last, "%Y-%m-%d")) + 86400 * 1.5))
-            day.write_text("\n".join([header, *(x.replace(last, nxt) for x in rows)]) + "\n")
-            import_file(p, day)
+            import_file(p, next_day(p, src, Path(tmp) / "next_day.csv"))
             t = time.perf_counter()
             r2 = score_project(p)
             line(f"re-score after one new day ({r2.changed:,} of {r2.entries:,} rewritten)",
