@@ -21,7 +21,7 @@ from typing import Any, Literal
 from chartreview.store.db import Project, now_iso, translate_errors
 from chartreview.store.keys import natural_key as natural_key  # one key for cases and teams
 from chartreview.store.keys import natural_keys as natural_keys
-from chartreview.store.queries import ENTRY_FROM, EntryFilter, select_dicts
+from chartreview.store.queries import CHART_LABEL, ENTRY_FROM, EntryFilter, select_dicts
 
 Grouping = Literal["song", "act"]
 GROUP_COLUMN: dict[str, str] = {"song": "e.track_id", "act": "t.artist_id"}
@@ -125,7 +125,7 @@ def case_positions(project: Project, entry_ids: Sequence[int]) -> list[dict[str,
         return []
     marks = ", ".join("?" for _ in entry_ids)
     heads = {r[0]: r for r in project.conn.execute(
-        "SELECT e.id, c.id, c.name || ' (' || c.region || ', ' || c.frequency || ')', "
+        f"SELECT e.id, c.id, {CHART_LABEL}, "
         "c.metric, t.title FROM entries e JOIN charts c ON c.id = e.chart_id "
         f"JOIN tracks t ON t.id = e.track_id WHERE e.id IN ({marks})", list(entry_ids))}
     names = ("entry_id", "chart_id", "chart", "metric", "title", "date", "rank", "last_rank",
@@ -153,7 +153,7 @@ def watched(project: Project) -> list[dict[str, Any]]:
         project,
         "SELECT v.entry_id, e.track_id, t.artist_id, v.baseline, v.event_id, v.updated_at, "
         "v.verdict, e.weeks, e.last_date, s.score, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
+        f"{CHART_LABEL} AS chart, "
         "(SELECT json_group_array(g.signal) FROM (SELECT signal FROM signals "
         "WHERE entry_id = e.id AND contribution > 0 ORDER BY signal) g) AS fired "
         "FROM verdicts v JOIN entries e ON e.id = v.entry_id "
@@ -173,7 +173,7 @@ def runs_of_tracks(project: Project, track_ids: Sequence[int]) -> list[dict[str,
     return select_dicts(
         project,
         "SELECT e.id AS entry_id, e.track_id, e.weeks, e.last_date, s.score, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart "
+        f"{CHART_LABEL} AS chart "
         "FROM entries e JOIN charts c ON c.id = e.chart_id "
         f"LEFT JOIN scores s ON s.entry_id = e.id WHERE e.track_id IN ({marks})", track_ids)
 
@@ -221,7 +221,7 @@ def same_debut_week(project: Project, entry_ids: Sequence[int],
     return select_dicts(
         project,
         "SELECT o.id AS entry_id, me.id AS near, me.first_date AS debut, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart "
+        f"{CHART_LABEL} AS chart "
         f"FROM entries me JOIN entries o ON o.chart_id = me.chart_id AND o.id != me.id "
         "AND o.track_id != me.track_id "
         "AND o.first_date BETWEEN date(me.first_date, '-3 days') "

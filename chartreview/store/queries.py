@@ -34,9 +34,12 @@ SORTS: dict[str, tuple[str, ...]] = {
 DESCENDING_BY_DEFAULT = {"score", "manipulation", "ai", "weeks", "debut", "first_date",
                          "last_date"}
 
-ENTRY_COLUMNS = """
+# How every listing names a chart: "Hot 100 (us, weekly)"
+CHART_LABEL = "c.name || ' (' || c.region || ', ' || c.frequency || ')'"
+
+ENTRY_COLUMNS = f"""
     e.id AS entry_id, c.id AS chart_id,
-    c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart,
+    {CHART_LABEL} AS chart,
     c.metric AS metric, c.frequency AS frequency, t.title AS title,
     t.artist_credit AS artist, a.name AS lead_artist,
     a.id AS artist_id, e.track_id AS track_id, e.first_date AS first_date,
@@ -217,7 +220,7 @@ def track_positions(project: Project, track_id: int) -> list[dict[str, Any]]:
     return _rows(
         project,
         "SELECT e.id AS entry_id, c.id AS chart_id, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, c.metric AS metric, "
+        f"{CHART_LABEL} AS chart, c.metric AS metric, "
         "p.date, p.rank, p.streams, p.sales FROM positions p "
         "JOIN entries e ON e.id = p.entry_id JOIN charts c ON c.id = e.chart_id "
         "WHERE e.track_id = ? ORDER BY c.id, p.date",
@@ -245,7 +248,7 @@ def charts(project: Project) -> list[dict[str, Any]]:
     return _rows(
         project,
         "SELECT c.id, c.name, c.region, c.frequency, c.platform, c.metric, "
-        "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS label, "
+        f"{CHART_LABEL} AS label, "
         "(SELECT COUNT(*) FROM entries e WHERE e.chart_id = c.id) AS entries, "
         "(SELECT MIN(first_date) FROM entries e WHERE e.chart_id = c.id) AS first_date, "
         "(SELECT MAX(last_date) FROM entries e WHERE e.chart_id = c.id) AS last_date "
@@ -294,7 +297,7 @@ def events_for(project: Project, entry_ids: list[int]) -> list[dict[str, Any]]:
         out += _rows(
             project,
             "SELECT ev.id AS event_id, ev.entry_id, "
-            "c.name || ' (' || c.region || ', ' || c.frequency || ')' AS chart, "
+            f"{CHART_LABEL} AS chart, "
             "t.title AS title, t.artist_credit AS artist, e.first_date AS first_date, "
             "ev.kind, ev.verdict, ev.tags, ev.confidence, ev.note, ev.analyst, ev.at, "
             "ev.undoes, ev.seconds, ev.batch, ev.range_from, ev.range_to, ev.watch "
