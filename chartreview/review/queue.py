@@ -186,11 +186,11 @@ def settle(project: Project, definition: QueueDef,
 
 def open_team_runs(project: Project, definition: QueueDef, entry_ids: Sequence[int]) -> set[int]:
     """The runs (entries) a team queue still has to do."""
-    if definition.assigned_to:
-        mine = team_local.assigned_entries(project, definition.assigned_to) & set(entry_ids)
-        return mine - team_local.judged_by(project, definition.assigned_to, list(mine))
+    if definition.assigned_to:  # assigned to the analyst, not yet judged by them
+        return {i for i, judged in team_local.queue(project, definition.assigned_to)
+                if not judged}.intersection(entry_ids)
     if definition.disputes:
-        return team_local.disputed_among(project, entry_ids)
+        return set(team_local.disputed(project)).intersection(entry_ids)
     return set()
 
 

@@ -23,7 +23,7 @@ from chartreview.review import audit
 from chartreview.review.agreement import PairAgreement, pairwise
 from chartreview.store import queries
 from chartreview.store.db import Project
-from chartreview.store.keys import natural_keys
+from chartreview.store.keys import entries_by_key, natural_keys
 from chartreview.store.team import local
 from chartreview.store.team.server import (
     Address,
@@ -247,7 +247,7 @@ def sync(project: Project, *, password: str | None = None,
     server, _role = open_server(project, password=password, prompt=prompt)
     with server:
         report.entry_ids |= local.flush(project, me)  # what a killed sync left to refold
-        by_key = local.keys_by_entry(project)
+        by_key = entries_by_key(project)  # natural key -> entry id, once per sync
         applied = local.apply_pending(project, by_key)
         report.applied_waiting = applied.added
         report.entry_ids |= applied.entry_ids or set()

@@ -14,7 +14,7 @@ from typing import Any
 
 from chartreview.store import reviews
 from chartreview.store.db import Project, now_iso, translate_errors
-from chartreview.store.keys import entries_by_key, natural_keys
+from chartreview.store.keys import natural_keys
 from chartreview.store.team.replay import Decision, Judgement, decisions_for, judgements
 
 # Kinds of review events the server takes (review.audit makes only these)
@@ -454,32 +454,6 @@ def queue(project: Project, analyst: str) -> list[tuple[int, bool]]:
     return [(i, any(j.analyst == analyst for j in judged.get(i, []))) for i in ids]
 
 
-def assigned_entries(project: Project, analyst: str) -> set[int]:
-    """The entries imported here that a lead assigned to ``analyst``."""
-    return {r[0] for r in project.conn.execute(
-        "SELECT DISTINCT entry_id FROM team_assignments WHERE analyst = ? "
-        "AND entry_id IS NOT NULL", (analyst,))}
-
-
-def judged_by(project: Project, analyst: str, entry_ids: list[int]) -> set[int]:
-    """Which of these entries ``analyst`` has a verdict in effect on (their own, whatever
-    the team's standing says)."""
-    return {e for e, judged in judgements_of(project, entry_ids).items()
-            if any(j.analyst == analyst for j in judged)}
-
-
-def disputed_among(project: Project, entry_ids: Iterable[int]) -> set[int]:
-    """Which of these entries are disputed now (analysts disagree, no lead decided)."""
-    ids = list(entry_ids)
-    out: set[int] = set()
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        out.update(r[0] for r in project.conn.execute(
-            "SELECT entry_id FROM verdicts WHERE verdict = 'disputed' AND entry_id IN "
-            f"({', '.join('?' for _ in part)})", part))
-    return out
-
-
 def assigned_elsewhere(project: Project, analyst: str) -> int:
     """Assignments of ``analyst`` on entries this project has not imported."""
     return int(project.conn.execute(
@@ -492,8 +466,3 @@ def disputed(project: Project) -> list[int]:
     return [r[0] for r in project.conn.execute(
         "SELECT v.entry_id FROM verdicts v LEFT JOIN scores s ON s.entry_id = v.entry_id "
         "WHERE v.verdict = 'disputed' ORDER BY COALESCE(s.score, -1) DESC, v.entry_id DESC")]
-
-
-def keys_by_entry(project: Project) -> dict[str, int]:
-    """natural key -> entry id (for a sync: computed once, used by every batch)."""
-    return entries_by_key(project)
