@@ -61,7 +61,6 @@ class ReviewLoop(QObject):
         self.session: QueueSession | None = None
         self.case_mode = True
         self.queue_name = ""  # a saved queue, or "" for the filter bar's
-        self.team_queue = ""  # a team's queue over the filter bar's: "mine" or "disputed"
         self.finished_shown = False
         self.bar = QueueBar()
         self.temp = TempQueuePanel()
@@ -109,6 +108,11 @@ class ReviewLoop(QObject):
         if self.team_queue and user:
             return queue_mod.team_queue(self.team_queue, user, base)
         return base
+
+    @property
+    def team_queue(self) -> str:
+        """The team's queue chosen over the filter bar's: "mine", "disputed" or ""."""
+        return "" if self.w.team.queue == "all" else self.w.team.queue
 
     @property
     def title(self) -> str:
@@ -274,9 +278,8 @@ class ReviewLoop(QObject):
         if s is None:
             self.bar.show_progress(None, "")
             return
-        team = s.definition.team and not self.queue_name
-        self.bar.show_progress(s.progress(), s.definition.describe(),
-                               self.title if team else "Queue")
+        self.bar.show_progress(s.progress(), s.definition.describe(),  # "My queue: ..."
+                               "Queue" if self.queue_name else self.title)
         q = s.queue
         if q.temporary:
             reason = s.reason
@@ -537,7 +540,6 @@ class ReviewLoop(QObject):
     # --- queues ---
     def choose_queue(self, name: str) -> None:
         if name and self.team_queue:  # a saved queue instead of the team's
-            self.team_queue = ""
             self.w.team.show_queue("all")
         self.queue_name = name
         self.finished_shown = False

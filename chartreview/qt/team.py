@@ -387,7 +387,6 @@ class TeamController(QObject):
 
     def _apply_queue(self) -> None:
         w = self.window
-        w.loop.team_queue = "" if self.queue == "all" else self.queue
         if w.project is None:
             return
         if w.loop.active:  # the queue of cases, walked with J/K and decided as ever
