@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from chartreview.store.db import Project, now_iso, translate_errors
+from chartreview.store.db import Project, now_iso, select_in, translate_errors
 from chartreview.store.keys import natural_key as natural_key  # one key for cases and teams
 from chartreview.store.keys import natural_keys as natural_keys
 from chartreview.store.queries import CHART_LABEL, ENTRY_FROM, EntryFilter, select_dicts
@@ -89,20 +89,11 @@ def cases_of(project: Project, entry_ids: Sequence[int],
     if not ids:
         return []
     col = GROUP_COLUMN[grouping]
-    gids: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for eid, gid in project.conn.execute(
-                f"SELECT e.id, {col} FROM entries e JOIN tracks t ON t.id = e.track_id "
-                f"WHERE e.id IN ({', '.join('?' for _ in part)})", part):
-            gids[eid] = gid
+    gids = dict(select_in(project.conn, f"SELECT e.id, {col} FROM entries e JOIN tracks t "
+                                        "ON t.id = e.track_id WHERE e.id IN ({marks})", ids))
     wanted = list(dict.fromkeys(gids[e] for e in ids if e in gids))
-    found: dict[int, CaseRow] = {}
-    for start in range(0, len(wanted), 500):
-        part = wanted[start:start + 500]
-        where = f" WHERE {col} IN ({', '.join('?' for _ in part)})"
-        for row in project.conn.execute(_case_sql(grouping, where), part):
-            found[row[0]] = _row(grouping, row)
+    found = {row[0]: _row(grouping, row) for row in select_in(
+        project.conn, _case_sql(grouping, f" WHERE {col} IN " + "({marks})"), wanted)}
     return [found[g] for g in wanted if g in found]
 
 

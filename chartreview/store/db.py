@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from chartreview.domain import ProjectError
 from chartreview.store.migrations import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -76,6 +77,20 @@ def translate_errors(path: Path) -> Iterator[None]:
         raise
     except sqlite3.DatabaseError as e:
         raise ProjectError(f"{path.name} is damaged ({e}). Restore it from a backup.") from e
+
+
+IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit of bound variables
+
+
+def select_in(conn: sqlite3.Connection, sql: str, ids: Sequence[Any],
+              after: Sequence[Any] = ()) -> Iterator[Any]:
+    """The rows of ``sql`` for many ids, asked in chunks of ``IN_CHUNK``: ``{marks}`` in
+    ``sql`` is where the chunk's ``?, ?, ...`` go, and ``after`` are the parameters that
+    follow them. An ``ORDER BY`` orders each chunk's rows."""
+    for start in range(0, len(ids), IN_CHUNK):
+        part = list(ids[start:start + IN_CHUNK])
+        yield from conn.execute(sql.replace("{marks}", ", ".join("?" * len(part))),
+                                [*part, *after])
 
 
 def now_iso() -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from chartreview.store.db import Project
+from chartreview.store.db import Project, select_in
 
 _SELECT = ("SELECT e.id, c.name, c.region, c.frequency, t.norm_key FROM entries e "
            "JOIN charts c ON c.id = e.chart_id JOIN tracks t ON t.id = e.track_id")
@@ -33,13 +33,8 @@ def natural_keys(project: Project, entry_ids: Iterable[int] | None = None) -> di
     if entry_ids is None:
         return {r[0]: _key(r) for r in project.conn.execute(_SELECT)}
     ids = list(dict.fromkeys(entry_ids))
-    out: dict[int, str] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        marks = ", ".join("?" for _ in part)
-        out.update((r[0], _key(r)) for r in
-                   project.conn.execute(f"{_SELECT} WHERE e.id IN ({marks})", part))
-    return out
+    return {r[0]: _key(r) for r in
+            select_in(project.conn, _SELECT + " WHERE e.id IN ({marks})", ids)}
 
 
 def entries_by_key(project: Project) -> dict[str, int]:

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from chartreview.store.db import Project, now_iso, translate_errors
+from chartreview.store.db import Project, now_iso, select_in, translate_errors
 
 
 def decode_tags(raw: Any) -> list[str]:
@@ -123,13 +123,9 @@ def _events(conn: sqlite3.Connection, entry_ids: list[int]) -> dict[int, list[tu
     have = _columns(conn, "review_events")
     cols = ", ".join(c if c in have else f"NULL AS {c}" for c in EVENT_FIELDS)
     out: dict[int, list[tuple[Any, ...]]] = {}
-    for start in range(0, len(entry_ids), 500):
-        part = entry_ids[start:start + 500]
-        for row in conn.execute(
-                f"SELECT entry_id, {cols} FROM review_events "
-                f"WHERE entry_id IN ({', '.join('?' for _ in part)}) ORDER BY entry_id, id",
-                part):
-            out.setdefault(row[0], []).append(row[1:])
+    for row in select_in(conn, f"SELECT entry_id, {cols} FROM review_events "
+                         "WHERE entry_id IN ({marks}) ORDER BY entry_id, id", entry_ids):
+        out.setdefault(row[0], []).append(row[1:])
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chartreview.store import reviews
-from chartreview.store.db import Project, now_iso, translate_errors
+from chartreview.store.db import Project, now_iso, select_in, translate_errors
 from chartreview.store.keys import natural_keys
 from chartreview.store.team.replay import Decision, Judgement, decisions_for, judgements
 
@@ -165,13 +165,8 @@ _INSERT = ("INSERT INTO review_events (entry_id, kind, verdict, tags, confidence
 
 def _known(project: Project, uuids: list[str]) -> set[str]:
     """Which of these events this project holds already."""
-    out: set[str] = set()
-    for start in range(0, len(uuids), 500):
-        part = uuids[start:start + 500]
-        out.update(r[0] for r in project.conn.execute(
-            f"SELECT uuid FROM review_events WHERE uuid IN ({', '.join('?' for _ in part)})",
-            part))
-    return out
+    return {r[0] for r in select_in(
+        project.conn, "SELECT uuid FROM review_events WHERE uuid IN ({marks})", uuids)}
 
 
 def _park(project: Project, ev: dict[str, Any]) -> bool:
@@ -401,13 +396,9 @@ def _events_by_entry(project: Project, entry_ids: list[int] | None) -> dict[int,
         for r in rows:
             out.setdefault(r[0], []).append(r[1:])
         return out
-    for start in range(0, len(entry_ids), 500):
-        part = entry_ids[start:start + 500]
-        marks = ", ".join("?" for _ in part)
-        for r in project.conn.execute(
-                f"SELECT entry_id, {_EVENT_COLS} FROM review_events WHERE entry_id IN "
-                f"({marks}) ORDER BY id", part):
-            out.setdefault(r[0], []).append(r[1:])
+    for r in select_in(project.conn, f"SELECT entry_id, {_EVENT_COLS} FROM review_events "
+                       "WHERE entry_id IN ({marks}) ORDER BY id", entry_ids):
+        out.setdefault(r[0], []).append(r[1:])
     return out
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from sqlite3 import Connection
 from typing import Any
 
+from chartreview.store.db import select_in
 from chartreview.store.reviews import finish, fold_event, undone_ids
 
 DISPUTED = "disputed"
@@ -83,12 +84,10 @@ def judgements(rows: Iterable[tuple[Any, ...]]) -> list[Judgement]:
 def decisions_for(conn: Connection, entry_ids: list[int]) -> dict[int, Decision]:
     """The latest decision on each of these entries (entries without one left out)."""
     out: dict[int, Decision] = {}
-    for start in range(0, len(entry_ids), 500):
-        part = entry_ids[start:start + 500]
-        for entry_id, *row in conn.execute(
-                "SELECT entry_id, verdict, reason, decided_by, at FROM team_decisions "
-                f"WHERE entry_id IN ({', '.join('?' for _ in part)}) ORDER BY id", part):
-            out[entry_id] = Decision(*row)
+    for entry_id, *row in select_in(
+            conn, "SELECT entry_id, verdict, reason, decided_by, at FROM team_decisions "
+            "WHERE entry_id IN ({marks}) ORDER BY id", entry_ids):
+        out[entry_id] = Decision(*row)
     return out
 
 
