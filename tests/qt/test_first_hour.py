@@ -319,7 +319,8 @@ def test_a_filter_matching_nothing_says_so_and_clears_the_panel(qtbot, window) -
     assert window.detail.entry is None
     assert window.detail.header.text() == "No entry selected"
     plot = window.detail.plot
-    assert len(plot.rank_curve.getData()[0] or []) == 0
+    assert len(plot.rank_curve.getData()[0]) == 0
+    assert len(plot.rank_curve.marks.points()[0]) == 0  # nor its symbols
     assert not plot.getPlotItem().getAxis("bottom").isVisible()  # no old entry's dates
     assert window.detail.plot.legend.texts() == []
     qtbot.mouseClick(window.empty_button, Qt.MouseButton.LeftButton)

@@ -252,18 +252,20 @@ def test_the_readout_names_the_signals_of_that_week(qtbot) -> None:
 
 
 def test_walking_entries_draws_each_symbol_once(qtbot) -> None:
-    """Walking the queue keeps one drawn symbol per colour, however many entries are
-    shown: pyqtgraph keeps every symbol it renders, keyed by the pen and brush objects,
-    so a new pen or brush per entry made the plot redraw them and hold more each time."""
+    """Walking the queue renders each curve's symbol once per colour, however many
+    entries are shown, and every position gets its symbol."""
+    from chartreview.qt.widgets.trajectory_plot import RankMarks
+
     plot = TrajectoryPlot()
     qtbot.addWidget(plot)
+    plot.show()
     days = ["2024-01-06", "2024-01-13", "2024-01-20"]
     charts = ["Hot 100 (us, weekly)", "Digital Song Sales (us, weekly)",
               "Streaming Songs (us, weekly)"]
-    curves = [plot.rank_curve, *plot.overlays]
 
     def symbols() -> int:
-        return sum(len(c.scatter.fragmentAtlas) for c in curves)
+        plot.grab()  # the pictures are rendered when painted
+        return len(RankMarks.pictures)
 
     for n in range(30):
         entry = {"entry_id": n * 10, "chart": charts[n % 3], "chart_id": n % 3 + 1,
@@ -272,6 +274,8 @@ def test_walking_entries_draws_each_symbol_once(qtbot) -> None:
         for r in others:
             r["chart_id"] = charts.index(r["chart"]) + 1
         plot.show_entry(entry, _pos(days, [n % 7 + 1, 3, 2]), others, [])
+        assert [len(c.marks.points()[0]) for c in (plot.rank_curve, *plot.shown_overlays)
+                ] == [3, 3, 3]
         if n == 5:
             after_a_few = symbols()
     assert symbols() == after_a_few  # the three charts' colours, drawn once each

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+from pyqtgraph.Qt import internals
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -25,6 +27,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPicture,
+    QPixmap,
     QTransform,
 )
 
@@ -140,12 +143,132 @@ def movement(rows: Sequence[dict[str, Any]], i: int, period_days: int) -> str:
     return f"unchanged from No. {before}"
 
 
-# One QPen for "no outline" on every symbol: pyqtgraph keys its rendered symbols by the
-# pen object, and ``symbolPen=None`` made a new pen on each setData, so every entry drew
-# every curve's symbol again and grew the symbol atlas (a fifth of switching a case)
-NO_SYMBOL_PEN = pg.mkPen(None)
+NO_SYMBOL_PEN = pg.mkPen(None)  # symbols have no outline
 
 _SHIFTS = (QTransform.TransformationType.TxNone, QTransform.TransformationType.TxTranslate)
+
+
+class RankMarks(pg.GraphicsObject):
+    """The symbols on a rank curve: one picture of the symbol, stamped at every point.
+
+    pyqtgraph's ScatterPlotItem keeps a record per point (pen, brush, size, symbol, its
+    place in an atlas) and rebuilds them on every ``setData``: for the nine curves of a
+    case that was 7 ms of switching case, and its paint another 4. Every point of a curve
+    here has the same symbol, size and colour, so the picture is rendered once per colour
+    (and screen scale) and the paint is one ``drawPixmapFragments`` call. A child of its
+    curve, it is drawn over the line and shown and hidden with it.
+    """
+
+    # (symbol, size, colour, device pixel ratio) -> the symbol's picture, shared by every
+    # plot (a few per colour of the palette)
+    pictures: dict[tuple[str, float, int, float], QPixmap] = {}
+
+    def __init__(self, parent: pg.GraphicsObject, symbol: str, size: float) -> None:
+        super().__init__(parent)
+        self.symbol, self.size = symbol, size
+        self.color = QColor()
+        self._x = self._y = np.array([])
+        self._rect: QRectF | None = None
+        self._fragments = internals.PrimitiveArray(QPainter.PixmapFragment, 10)
+
+    def set_color(self, color: QColor) -> None:
+        if color != self.color:
+            self.color = QColor(color)
+            self.update()
+
+    def set_points(self, x: Any, y: Any) -> None:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        keep = np.isfinite(x) & np.isfinite(y)
+        self.prepareGeometryChange()
+        self._x, self._y = x[keep], y[keep]
+        self._rect = None
+        self.update()
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._x, self._y
+
+    def picture(self, dpr: float) -> QPixmap:
+        key = (self.symbol, self.size, self.color.rgba(), dpr)
+        pixmap = self.pictures.get(key)
+        if pixmap is None:  # as pyqtgraph renders a symbol: antialiased, centred
+            side = math.ceil(dpr * (self.size + 1))
+            pixmap = QPixmap(side, side)
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            try:
+                p.setRenderHint(QPainter.RenderHint.Antialiasing)
+                p.translate(side / dpr / 2, side / dpr / 2)
+                drawSymbol(p, self.symbol, self.size, NO_SYMBOL_PEN, pg.mkBrush(self.color))
+            finally:
+                p.end()
+            self.pictures[key] = pixmap
+        return pixmap
+
+    # --- pyqtgraph and Qt overrides ---
+    def viewTransformChanged(self) -> None:
+        # the symbols' size is in pixels: their bounds in data units follow the view
+        self.prepareGeometryChange()
+        self._rect = None
+        super().viewTransformChanged()
+
+    def boundingRect(self) -> QRectF:
+        if self._rect is None:
+            if not len(self._x):
+                self._rect = QRectF()
+            else:
+                x0, x1 = float(self._x.min()), float(self._x.max())
+                y0, y1 = float(self._y.min()), float(self._y.max())
+                px, py = self.pixelVectors()
+                pad = self.size * 0.7072 + 1  # a symbol's half diagonal, and a pixel
+                w = 0.0 if px is None else px.length() * pad
+                h = 0.0 if py is None else py.length() * pad
+                self._rect = QRectF(x0 - w, y0 - h, x1 - x0 + 2 * w, y1 - y0 + 2 * h)
+        return self._rect
+
+    def paint(self, p: QPainter, *_: Any) -> None:
+        if not len(self._x):
+            return
+        t = p.transform()  # data to device pixels: the symbols are drawn at pixel size
+        x = t.m11() * self._x + t.m21() * self._y + t.dx()
+        y = t.m12() * self._x + t.m22() * self._y + t.dy()
+        dpr = p.device().devicePixelRatioF()
+        pixmap = self.picture(dpr)
+        self._fragments.resize(len(x))
+        frags = self._fragments.ndarray()
+        frags[:, 0] = np.clip(x, -2 ** 30, 2 ** 30)  # the centre of each stamp
+        frags[:, 1] = np.clip(y, -2 ** 30, 2 ** 30)
+        frags[:, 2:6] = [0, 0, pixmap.width(), pixmap.height()]  # all of the picture
+        frags[:, 6:10] = [1 / dpr, 1 / dpr, 0.0, 1.0]  # scale, rotation, opacity
+        p.save()
+        p.resetTransform()
+        p.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+        p.restore()
+
+
+class RankCurve(pg.PlotCurveItem):
+    """A chart's rank line with a symbol (:class:`RankMarks`) on every position.
+
+    ``opts`` carries ``symbol`` and ``symbolBrush`` as a PlotDataItem's does, for the
+    legend's swatch.
+    """
+
+    def __init__(self, symbol: str, size: float, brush: Any) -> None:
+        super().__init__(connect="finite")
+        self.marks = RankMarks(self, symbol, size)
+        self.opts["symbol"] = symbol
+        self.set_symbol_brush(brush)
+
+    def set_symbol_brush(self, brush: Any) -> None:
+        self.opts["symbolBrush"] = brush
+        self.marks.set_color(pg.mkBrush(brush).color())
+
+    def setData(self, *args: Any, **kwargs: Any) -> None:
+        super().setData(*args, **kwargs)
+        if not hasattr(self, "marks"):  # PlotCurveItem's __init__ sets no data yet
+            return
+        x, y = self.getData()
+        self.marks.set_points([] if x is None else x, [] if y is None else y)
 
 
 def _curve(**opts: Any) -> pg.PlotDataItem:
@@ -376,17 +499,14 @@ class TrajectoryPlot(pg.PlotWidget):
         # The same track on other charts (drawn under the main curve): a curve per colour
         # of the palette, so a chart keeps its curve from entry to entry and its pen and
         # symbols are not redone (re-rendering symbols cost a tenth of a selection)
-        self.overlays: list[pg.PlotDataItem] = []
-        # one brush per colour, kept: pyqtgraph keys its rendered symbols by the brush
-        # object, so a new brush for a colour already drawn would draw it again
+        self.overlays: list[RankCurve] = []
         self._symbol_brushes = {color: pg.mkBrush(color) for color in PALETTE}
         for color in PALETTE:
-            curve = _curve(symbol="t", symbolSize=5, symbolPen=NO_SYMBOL_PEN,
-                           symbolBrush=self._symbol_brushes[color])
+            curve = RankCurve("t", 5, self._symbol_brushes[color])
             curve.setVisible(False)
             item.addItem(curve)
             self.overlays.append(curve)
-        self.shown_overlays: list[pg.PlotDataItem] = []  # in legend order
+        self.shown_overlays: list[RankCurve] = []  # in legend order
         self._styles: dict[int, tuple[str, str]] = {}  # id(curve) -> (colour, metric) drawn
         # The cohort's typical path: quartile band and median since the same debut
         band_color = QColor(accent)  # a tint of the entry's colour, apart from the grey volume
@@ -403,7 +523,7 @@ class TrajectoryPlot(pg.PlotWidget):
             part.setZValue(-20)
             item.addItem(part)
         self.cohort_band.setVisible(False)
-        self.rank_curve = _curve(symbol="o", symbolSize=6, symbolPen=NO_SYMBOL_PEN)
+        self.rank_curve = RankCurve("o", 6, self._symbol_brushes[PALETTE[0]])
         item.addItem(self.rank_curve)
         # Volume on a second ViewBox tied to the right axis
         self.volume_box = pg.ViewBox()
@@ -538,7 +658,7 @@ class TrajectoryPlot(pg.PlotWidget):
     def _update_legend(self) -> None:
         self.legend.set_rows(self._legend_rows)
 
-    def _style(self, curve: pg.PlotDataItem, color: int, metric: str | None,
+    def _style(self, curve: pg.PlotCurveItem, color: int, metric: str | None,
                width: float = 1.5, symbols: bool = False) -> None:
         """Draw a rank curve in its chart's colour (its symbols too, if asked: the
         overlays' are set once) and its metric's line style."""
@@ -549,9 +669,7 @@ class TrajectoryPlot(pg.PlotWidget):
         style = METRIC_STYLE.get(metric or "", Qt.PenStyle.SolidLine)
         curve.setPen(pg.mkPen(PALETTE[color], width=width, style=style))
         if symbols:
-            # the kept brush itself: setSymbolBrush stores a copy, a new symbol to draw
-            curve.opts["symbolBrush"] = self._symbol_brushes[PALETTE[color]]
-            curve.updateItems(styleUpdate=True)
+            curve.set_symbol_brush(self._symbol_brushes[PALETTE[color]])
 
     @staticmethod
     def _short(chart: str) -> str:
