@@ -107,24 +107,27 @@ def case_entries(project: Project, entry_ids: Sequence[int]) -> list[dict[str, A
 
 def case_positions(project: Project, entry_ids: Sequence[int]) -> list[dict[str, Any]]:
     """Every position of a case's runs, by run then date (the plot's curves; a run's
-    own rows hold what ``queries.positions`` gives, so one query serves both).
+    own rows hold what ``queries.positions`` gives but the source's extra columns, so one
+    query serves both).
 
     The runs' chart and title are read once per run and added to their rows: joined on
-    every position, the three lookups per row were a third of the query.
+    every position, the three lookups per row were a third of the query. The columns read
+    are those of the positions index by entry (``writer.ENTRY_DATE_INDEX``), so the rows
+    come from the index alone.
     """
     if not entry_ids:
         return []
     marks = ", ".join("?" for _ in entry_ids)
-    heads = {r[0]: r for r in project.conn.execute(
+    heads = {r[0]: dict(zip(("entry_id", "chart_id", "chart", "metric", "title"), r,
+                            strict=True)) for r in project.conn.execute(
         f"SELECT e.id, c.id, {CHART_LABEL}, "
         "c.metric, t.title FROM entries e JOIN charts c ON c.id = e.chart_id "
         f"JOIN tracks t ON t.id = e.track_id WHERE e.id IN ({marks})", list(entry_ids))}
-    names = ("entry_id", "chart_id", "chart", "metric", "title", "date", "rank", "last_rank",
-             "peak", "weeks_on_chart", "streams", "sales", "extra")
-    return [dict(zip(names, heads[row[0]] + row[1:], strict=True)) for row in
-            project.conn.execute(
+    return [{**heads[e], "date": day, "rank": rank, "last_rank": last, "peak": peak,
+             "weeks_on_chart": weeks, "streams": streams, "sales": sales}
+            for e, day, rank, last, peak, weeks, streams, sales in project.conn.execute(
                 "SELECT entry_id, date, rank, last_rank, peak, weeks_on_chart, streams, "
-                f"sales, extra FROM positions WHERE entry_id IN ({marks}) "
+                f"sales FROM positions WHERE entry_id IN ({marks}) "
                 "ORDER BY entry_id, date", list(entry_ids))]
 
 

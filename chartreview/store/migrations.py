@@ -343,5 +343,16 @@ def m0007_review_loop(db: Database) -> None:
     db["track_facts"].create_index(["name", "value"])
 
 
+@migrations()
+def m0008_positions_by_entry_covering(db: Database) -> None:
+    # Switching case reads every position of a case's runs by entry: on a 1M-position
+    # project some 720 rows, each on its own table page (3.7 ms). An index that also holds
+    # the columns a plot reads answers from the index alone (1.4 ms), for 7% more file. It
+    # replaces the (entry_id, date) index, which it begins with.
+    db.execute("DROP INDEX IF EXISTS idx_positions_entry_id_date")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_positions_entry_cover ON positions "
+               "(entry_id, date, rank, last_rank, peak, weeks_on_chart, streams, sales)")
+
+
 
 SCHEMA_VERSION = len(migrations._migrations)
