@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot
+from chartreview.qt.widgets.trajectory_plot import TrajectoryPlot, to_epoch
 
 pytestmark = pytest.mark.gui
 
@@ -57,6 +57,16 @@ def test_cohort_band_under_the_entry(qtbot) -> None:
     assert legend(plot) == ["Hot 100 (us, weekly)", "Typical path: 6 debuts at No. 11-20"]
     _x, median = plot.cohort_median.getData()
     assert list(median) == [22.5, 27.5, 32.5]  # the cohort fell while this one climbed
+
+    def starts() -> list[float]:  # where each part of the band begins, in the plot's dates
+        return [part.mapToParent(part.boundingRect().topLeft()).x() for part in (
+            plot.cohort_low, plot.cohort_high, plot.cohort_median, plot.cohort_band)]
+
+    assert starts() == [to_epoch(days[0])] * 4
+    later = {**entry, "entry_id": 2, "first_date": days[1]}  # the same cohort, a week on
+    plot.show_entry(later, _pos(days[1:], [9, 8]), [], [], cohort)
+    assert starts() == [to_epoch(days[1])] * 4
+    assert list(plot.cohort_median.getData()[1]) == [22.5, 27.5, 32.5]
     plot.show_entry(entry, _pos(days, [15, 5, 1]), [], [], None)
     assert not plot.cohort_band.isVisible() and len(legend(plot)) == 1
 

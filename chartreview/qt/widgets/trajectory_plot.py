@@ -624,16 +624,21 @@ class TrajectoryPlot(pg.PlotWidget):
             return
         path, period_days, label = cohort
         # The window keeps one path per chart tenth, and neighbours in the queue often
-        # share it and their debut: then the band is already drawn.
+        # share it: then the band is already drawn, and an entry that debuted on another
+        # day only moves it there (the curves hold periods since the debut; building the
+        # band's outline again was a tenth of the plot's work)
         was = self._cohort_shown
-        if was is None or was[0] is not path or was[1:] != (period_days, entry["first_date"]):
-            x = (to_epoch(entry["first_date"])
-                 + path.step.astype(float) * period_days * DAY_S)
+        if was is None or was[0] is not path or was[1] != period_days:
+            x = path.step.astype(float) * period_days * DAY_S
             self.cohort_low.setData(x, path.p25)
             self.cohort_high.setData(x, path.p75)
             self.cohort_median.setData(x, path.p50)
             self.cohort_band.setVisible(True)
-            self._cohort_shown = (path, period_days, entry["first_date"])
+        if was is None or was[2] != entry["first_date"]:
+            start = to_epoch(entry["first_date"])
+            for part in (*parts, self.cohort_band):
+                part.setPos(start, 0)
+        self._cohort_shown = (path, period_days, entry["first_date"])
         self._legend_rows.append((self.cohort_median, label))
 
     # --- internals ---
@@ -690,14 +695,16 @@ class TrajectoryPlot(pg.PlotWidget):
             mid = (lo + hi) / 2
             lo, hi = mid - MIN_SPAN_S / 2, mid + MIN_SPAN_S / 2
         pad = max(3 * DAY_S, 0.04 * (hi - lo))
-        self.setXRange(lo - pad, hi + pad, padding=0)
         best, worst = float(y.min()), float(y.max()) + 1
         if worst - best < 10:
             worst = best + 10
         # Room above the best rank for its marker and its axis label (a label cut by the
         # plot's edge is not drawn at all): a twentieth of the span, at least half a rank
         air = max(0.5, 0.05 * (worst - best))
-        self.setYRange(best - air, worst + 0.04 * (worst - best), padding=0)
+        # both at once: the view and everything placed in it are updated once
+        self.getPlotItem().getViewBox().setRange(
+            xRange=(lo - pad, hi + pad), yRange=(best - air, worst + 0.04 * (worst - best)),
+            padding=0)
 
     def _show_volume(self, positions: Sequence[dict[str, Any]]) -> None:
         item = self.getPlotItem()
