@@ -7,6 +7,8 @@ so what the analyst sees is always what the database holds.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -44,6 +46,70 @@ def _weeks(ev: dict[str, Any]) -> str:
     """A campaign range as ``2025-07-19 to 2025-08-02`` (an open end as …), or ""."""
     start, end = ev.get("range_from"), ev.get("range_to")
     return f"{start or '…'} to {end or '…'}" if start or end else ""
+
+
+@contextmanager
+def _filling(t: QTableWidget) -> Iterator[None]:
+    """Fill ``t`` with its columns sized to their contents once, at the end.
+
+    A column sized to its contents measures every cell of the column again on each
+    ``setItem``: eight signals with their sentences took 9 ms to set, 2.4 ms so.
+    """
+    hh = t.horizontalHeader()
+    fitted = [c for c in range(hh.count())
+              if hh.sectionResizeMode(c) == QHeaderView.ResizeMode.ResizeToContents]
+    for c in fitted:
+        hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+    try:
+        yield
+    finally:
+        for c in fitted:
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _fill(t: QTableWidget, rows: list[list[str]], right: tuple[int, ...] = ()) -> None:
+    """Show ``rows`` of texts in ``t`` (each cell's whole text in its tooltip, the
+    columns in ``right`` aligned right), rows as tall as their wrapped text."""
+    with _filling(t):
+        t.setRowCount(len(rows))
+        for i, cells in enumerate(rows):
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(visible(text))
+                item.setToolTip(visible(text))
+                if j in right:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                t.setItem(i, j, item)
+    t.resizeRowsToContents()
+    t.doItemsLayout()  # its scroll bar decided now, not after the paint
+
+
+def _history_cells(ev: dict[str, Any]) -> list[str]:
+    """When, who and what of one line of the history."""
+    kind = ev["kind"]
+    if kind == "verdict":
+        what = f"verdict {VERDICT_TEXT.get(ev['verdict'], ev['verdict'])}"
+        if ev.get("note"):
+            what += f" – {ev['note']}"
+    elif kind == "note":
+        what = f"note: {ev.get('note') or '(cleared)'}"
+    elif kind == "tags":
+        what = "tags: " + (", ".join(decode_tags(ev.get("tags"))) or "(none)")
+        if ev.get("confidence"):
+            what += f", confidence {ev['confidence']}"
+    elif kind == "undo":
+        what = f"undo of #{ev.get('undoes')}"
+    elif kind == "watch":
+        what = "watch on" if ev.get("watch") else "watch off"
+    elif kind == "range":
+        what = "campaign " + (_weeks(ev) or "cleared")
+    else:
+        what = kind
+    if kind == "verdict" and _weeks(ev):
+        what += f" – campaign {_weeks(ev)}"
+    runs = f"({ev['runs']} runs) " if ev.get("runs", 1) > 1 else ""  # a case's
+    return [str(ev.get("at") or "").replace("T", " ")[:16], ev.get("analyst") or "",
+            f"#{ev['event_id']} {runs}{what}"]
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -288,60 +354,13 @@ class DetailView(QWidget):
         self.reason.setText(visible(e.get("reason") or ""))
 
     def _show_signals(self, signals: list[dict[str, Any]]) -> None:
-        t = self.signals_table
-        t.setRowCount(len(signals))
-        for i, s in enumerate(signals):
-            value = s.get("value")
-            cells = [
-                signal_label(s["signal"]),
-                f"{(s.get('contribution') or 0):.1f}",
-                "" if value is None else f"{value:.3g}",
-                s.get("reason") or "",
-                s.get("reference") or "",
-            ]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(visible(text))
-                item.setToolTip(visible(text))
-                if j in (1, 2):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
-                t.setItem(i, j, item)
-        t.resizeRowsToContents()
-        t.doItemsLayout()  # its scroll bar decided now, not after the paint
+        _fill(self.signals_table, [
+            [signal_label(s["signal"]), f"{(s.get('contribution') or 0):.1f}",
+             "" if s.get("value") is None else f"{s['value']:.3g}",
+             s.get("reason") or "", s.get("reference") or ""] for s in signals],
+            right=(1, 2))
 
     def _show_history(self, events: list[dict[str, Any]]) -> None:
-        t = self.history_table
         rows = list(reversed(events))  # newest first
         self.tabs.setTabText(1, f"History ({len(rows)})" if rows else "History")
-        t.setRowCount(len(rows))
-        for i, ev in enumerate(rows):
-            kind = ev["kind"]
-            if kind == "verdict":
-                what = f"verdict {VERDICT_TEXT.get(ev['verdict'], ev['verdict'])}"
-                if ev.get("note"):
-                    what += f" – {ev['note']}"
-            elif kind == "note":
-                what = f"note: {ev.get('note') or '(cleared)'}"
-            elif kind == "tags":
-                what = "tags: " + (", ".join(decode_tags(ev.get("tags"))) or "(none)")
-                if ev.get("confidence"):
-                    what += f", confidence {ev['confidence']}"
-            elif kind == "undo":
-                what = f"undo of #{ev.get('undoes')}"
-            elif kind == "watch":
-                what = "watch on" if ev.get("watch") else "watch off"
-            elif kind == "range":
-                what = "campaign " + (_weeks(ev) or "cleared")
-            else:
-                what = kind
-            if kind == "verdict" and _weeks(ev):
-                what += f" – campaign {_weeks(ev)}"
-            runs = f"({ev['runs']} runs) " if ev.get("runs", 1) > 1 else ""  # a case's
-            cells = [str(ev.get("at") or "").replace("T", " ")[:16], ev.get("analyst") or "",
-                     f"#{ev['event_id']} {runs}{what}"]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(visible(text))
-                item.setToolTip(visible(text))
-                t.setItem(i, j, item)
-        t.resizeRowsToContents()
-        t.doItemsLayout()  # its scroll bar decided now, not after the paint
+        _fill(self.history_table, [_history_cells(ev) for ev in rows])
