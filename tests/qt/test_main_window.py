@@ -312,3 +312,34 @@ def test_window_starts_and_browses_without_loading_pandas(demo_path: Path) -> No
     assert band == "True"  # the cohort band was drawn (numpy only)
     assert pandas_loaded == "False"
     assert out.stdout.split("\n")[1] == "pandas"
+
+
+def test_walking_the_queue_keeps_the_next_cases_in_view(qtbot, window) -> None:
+    """J keeps two cases past the current one in view; the table moves a screenful at a
+    time (the current row near the top), not a row on every key; K does the same upward."""
+    from chartreview.qt.main_window import CONTEXT_ROWS
+
+    t = window.table
+    window.resize(1200, 700)
+    qtbot.wait(10)
+    height = t.viewport().height()
+
+    def in_view(row: int) -> bool:
+        rect = t.visualRect(window.model.index(row, 0))
+        return rect.top() >= 0 and rect.bottom() < height
+
+    assert window.model.rowCount() > 60
+    moves, top = 0, t.rowAt(0)
+    for _ in range(60):
+        qtbot.keyClick(t, Qt.Key.Key_J)
+        row = t.currentIndex().row()
+        assert all(in_view(r) for r in range(row, row + CONTEXT_ROWS + 1)), row
+        if t.rowAt(0) != top:
+            moves, top = moves + 1, t.rowAt(0)
+            assert row - top == CONTEXT_ROWS  # the current case near the top
+    shown = height // t.rowHeight(0)
+    assert 1 <= moves <= 60 // (shown - 2 * CONTEXT_ROWS - 2) + 1
+    for _ in range(40):
+        qtbot.keyClick(t, Qt.Key.Key_K)
+        row = t.currentIndex().row()
+        assert all(in_view(r) for r in range(max(row - CONTEXT_ROWS, 0), row + 1)), row
