@@ -4,8 +4,11 @@ Run by hand: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/case_switch
 The first run builds PROJECT as ``scale.py`` does (a 1M-row import, scored, one new day,
 scored again) and keeps it, so later runs time only the window. Each run opens the project
 in a fresh window and times ``J`` on the first ``--n`` cases (first visits), then walks
-back and times the same cases again (warm), as ``scale.py``'s ``case_times`` does; it
-prints the median and 90th percentile of the wall time and the median CPU time.
+back and times the same cases again (warm), as ``scale.py``'s ``case_times`` does. These
+are J held down: each J right after the last case was painted. A third walk, over the next
+``--n`` cases, stays ``--pause`` seconds on each case before J, as an analyst does (the
+window reads the next case while idle). Each prints the median and 90th percentile of the
+wall time and the median CPU time.
 
 To compare two versions on a busy machine, alternate them run by run, choosing the code
 with ``PYTHONPATH`` (e.g. a ``git archive`` of main unpacked in a temporary folder):
@@ -45,13 +48,14 @@ def build(db: Path, rows: int) -> None:
             score_project(p)
 
 
-def times(app: Any, w: Any, step: Any, n: int) -> tuple[list[float], list[float]]:
+def times(app: Any, w: Any, step: Any, n: int, pause: float = 0.0
+          ) -> tuple[list[float], list[float]]:
     """Wall (sorted) and CPU seconds of ``n`` steps, each until the plot has been painted
-    (``scale.paint_times``)."""
+    (``scale.paint_times``), with ``pause`` seconds idle before each."""
     from scale import paint_times
 
     cpu: list[float] = []
-    return paint_times(app, w, [step] * n, cpu), cpu
+    return paint_times(app, w, [step] * n, cpu, pause), cpu
 
 
 def figures(label: str, wall: list[float], cpu: list[float]) -> str:
@@ -65,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("project", type=Path)
     ap.add_argument("--n", type=int, default=60)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--pause", type=float, default=0.3,
+                    help="seconds on each case before J in the third walk (0: none)")
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as home:
@@ -86,8 +92,13 @@ def main(argv: list[str] | None = None) -> int:
             w.previous_entry()
             app.processEvents()
         warm = times(app, w, w.next_entry, args.n)
+        # as an analyst walks: a look at each case before the next J (the window reads
+        # the next case meanwhile); cases not shown yet
+        read = times(app, w, w.next_entry, args.n, pause=args.pause) if args.pause else None
         print(f"{Path(chartreview.__file__).parent} (load {os.getloadavg()[0]:.2f}): "
-              f"{figures('J, first visits', *first)}; {figures('again', *warm)}")
+              f"{figures('J held, first visits', *first)}; {figures('again', *warm)}"
+              + (f"; {figures(f'J after {args.pause:g} s on each case', *read)}"
+                 if read else ""))
         w.close()
     return 0
 

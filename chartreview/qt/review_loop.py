@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     from chartreview.qt.main_window import MainWindow
 
 MAX_SIGNAL_ROWS = 12  # the strongest run's signals, then the others' that fired
+# After a case is drawn, the next one is read this much later (if no key came first)
+READ_AHEAD_MS = 40
+# A case's runs' rows, positions, signals by run and history events, as render draws them
+CaseData = tuple[list[dict[str, Any]], list[dict[str, Any]], dict[int, list[dict[str, Any]]],
+                 list[dict[str, Any]]]
 
 
 def queue_def(flt: queries.EntryFilter, grouping: str = "song") -> queue_mod.QueueDef:
@@ -81,6 +86,14 @@ class ReviewLoop(QObject):
         self.summary_dialog: QueueSummaryDialog | None = None
         self.sort: tuple[str, bool] | None = None  # a column clicked: the walk follows it
         window.model.sort_requested.connect(self.sort_cases)
+        # the next case, read while this one is looked at: (the project, the case's runs,
+        # the project's _stamp() when read, what _read_case gave)
+        self._ahead: tuple[Project, tuple[int, ...], tuple[int, int], CaseData | None
+                           ] | None = None
+        self._ahead_timer = QTimer(self)
+        self._ahead_timer.setSingleShot(True)
+        self._ahead_timer.setInterval(READ_AHEAD_MS)
+        self._ahead_timer.timeout.connect(self._read_ahead)
 
     # --- the project and the queue ---
     @property
@@ -210,27 +223,68 @@ class ReviewLoop(QObject):
         """Draw a case: its strongest run, every other run overlaid, all its history."""
         p = self.project
         assert p is not None
-        rows = store_cases.case_entries(p, list(case.entry_ids))
-        if not rows:
+        data = self._case_data(case)
+        if data is None:
             self.w.show_nothing()
             return
+        rows, positions, by_entry, raw_events = data
         top = rows[0]
-        positions = store_cases.case_positions(p, list(case.entry_ids))
         act = case.grouping == "act"
         for r in positions:  # an act's songs apart on the same chart
             if act and r["entry_id"] != top["entry_id"]:
                 r["chart"] = f"{r['title']} · {r['chart']}"
                 r["chart_id"] = -r["entry_id"]
         own = [r for r in positions if r["entry_id"] == top["entry_id"]]
-        signals = self._signals(case, rows)
-        events = self._events(case)
+        signals = self._signals(case, rows, by_entry)
+        events = self._events(raw_events)
         self.w.detail.show_entry(top, own, positions, signals, events, self.w._cohort(top))
         self.marks.show_case(positions, own, (top.get("range_from"), top.get("range_to")))
         self.case_line.setText(self._case_text(case, rows))
+        self._ahead_timer.start()  # read the next case while the analyst looks at this one
 
-    def _signals(self, case: CaseRow, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        assert self.project is not None
-        by_entry = queries.signals_for(self.project, list(case.entry_ids))
+    # --- reading a case, and the next one ahead ---
+    def _read_case(self, case: CaseRow) -> CaseData | None:
+        """What drawing ``case`` reads from the project: its runs' rows (the strongest
+        first), every position, signals by run and history events; None if it has none."""
+        p = self.project
+        assert p is not None
+        ids = list(case.entry_ids)
+        rows = store_cases.case_entries(p, ids)
+        if not rows:
+            return None
+        return (rows, store_cases.case_positions(p, ids), queries.signals_for(p, ids),
+                queries.events_for(p, ids))
+
+    def _stamp(self) -> tuple[int, int]:
+        """Changes since the project was opened, by this window and by anyone else."""
+        conn = self.w.project.conn  # type: ignore[union-attr]
+        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _case_data(self, case: CaseRow) -> CaseData | None:
+        """The case as read ahead, if nothing was written since; else read now."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[:3] == (self.project, case.entry_ids, self._stamp()):
+            return ahead[3]
+        return self._read_case(case)
+
+    def _read_ahead(self) -> None:
+        """Read the case J shows next (and its cohort's typical path), so that J only
+        draws: while the analyst looks at a case, the window is idle."""
+        s = self.session
+        if s is None or self.project is None or s.current is None:
+            return
+        q = s.queue
+        if q.index + 1 >= len(q.cases):
+            return
+        case = q.cases[q.index + 1]
+        stamp = self._stamp()
+        data = self._read_case(case)
+        if data is not None:
+            self.w._cohort(data[0][0])
+        self._ahead = (self.project, case.entry_ids, stamp, data)
+
+    def _signals(self, case: CaseRow, rows: list[dict[str, Any]],
+                 by_entry: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         out = list(by_entry.get(rows[0]["entry_id"], []))
         for r in rows[1:]:  # the other runs' signals that fired, strongest runs first
             if len(out) >= MAX_SIGNAL_ROWS:
@@ -240,11 +294,11 @@ class ReviewLoop(QObject):
                     for s in by_entry.get(r["entry_id"], []) if (s["contribution"] or 0) > 0]
         return out[:max(MAX_SIGNAL_ROWS, len(by_entry.get(rows[0]["entry_id"], [])))]
 
-    def _events(self, case: CaseRow) -> list[dict[str, Any]]:
+    @staticmethod
+    def _events(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The case's history, one line per decision (a batch over its runs)."""
-        assert self.project is not None
         seen: dict[Any, dict[str, Any]] = {}
-        for ev in queries.events_for(self.project, list(case.entry_ids)):
+        for ev in raw:
             key = ev["batch"] if ev["batch"] is not None else -ev["event_id"]
             if key in seen:
                 seen[key]["runs"] = seen[key].get("runs", 1) + 1

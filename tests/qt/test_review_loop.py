@@ -196,3 +196,35 @@ def test_a_hostile_title_is_shown_as_text_in_the_loop(qtbot, story_window) -> No
     qtbot.keyClick(w.table, Qt.Key.Key_H)
     message = w.statusBar().currentMessage()
     assert "<b>Red</b>␛[31m [U+202E]gnos" in message and "\x1b" not in message
+
+
+def test_the_next_case_is_read_ahead_and_never_shown_stale(qtbot, story_window,
+                                                            story_path, monkeypatch) -> None:
+    """While a case is looked at, the window reads the next one, so J only draws it; a
+    verdict written meanwhile (here by another program on the same project) is shown."""
+    from chartreview.qt import review_loop
+    from chartreview.review import audit
+    from chartreview.store import cases as store_cases
+
+    w = story_window
+    reads: list[tuple[int, ...]] = []
+    real = store_cases.case_positions
+    monkeypatch.setattr(store_cases, "case_positions",
+                        lambda p, ids: reads.append(tuple(ids)) or real(p, ids))
+    qtbot.wait(review_loop.READ_AHEAD_MS * 3)  # the analyst looks at the first case
+    ahead = w.loop.session.queue.cases[1]
+    assert reads == [ahead.entry_ids]  # read while idle
+    qtbot.keyClick(w.table, Qt.Key.Key_J)
+    assert w.loop.session.current is ahead and reads == [ahead.entry_ids]  # J only drew it
+    shown = [(p["entry_id"], p["date"], p["rank"]) for p in w.loop.marks.main]
+    with open_project(story_path) as other:
+        assert shown == [(ahead.top_entry, p["date"], p["rank"])
+                         for p in queries.positions(other, ahead.top_entry)]
+    qtbot.wait(review_loop.READ_AHEAD_MS * 3)
+    third = w.loop.session.queue.cases[2]
+    assert reads[-1] == third.entry_ids
+    with open_project(story_path) as other:  # another program decides the next case
+        audit.set_verdict(other, third.top_entry, "suspicious", analyst="bo")
+    qtbot.keyClick(w.table, Qt.Key.Key_J)
+    assert w.loop.session.current is third and reads[-2:] == [third.entry_ids] * 2
+    assert "verdict: Suspicious by bo" in w.detail.figures.text()
