@@ -166,3 +166,44 @@ def test_a_project_from_before_the_review_loop_keeps_its_verdicts(tmp_path) -> N
         assert (e["verdict"], e["range_from"], e["range_to"]) == ("ai", "2025-01-04",
                                                                   "2025-01-04")
         assert store_cases.case_of(p, 1).done
+
+
+def test_an_older_project_gets_the_index_a_case_reads_its_positions_from(tmp_path) -> None:
+    """m0008: a project from before it opens with the positions index by entry that holds
+    what a case's plot reads (so the table rows are not visited), and reads the same."""
+    import sqlite3
+
+    from chartreview.store import open_project
+    from chartreview.store.migrations import migrations
+    from chartreview.store.sqlite_utils_lazy import Database
+
+    db = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db, isolation_level=None)
+    migrations.apply(Database(conn), stop_before="m0008_positions_by_entry_covering")
+    version = len(conn.execute("SELECT * FROM _sqlite_migrations").fetchall())
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.executescript(
+        "INSERT INTO charts (id, name, region, frequency, metric) VALUES "
+        "(1, 'Hot 100', 'us', 'weekly', 'composite');"
+        "INSERT INTO artists (id, name, norm) VALUES (1, 'Kay', 'kay');"
+        "INSERT INTO tracks (id, title, artist_credit, artist_id, norm_key) VALUES "
+        "(1, 'Alpha', 'Kay', 1, 'alpha|kay');"
+        "INSERT INTO entries (id, chart_id, track_id, first_date, last_date, weeks) VALUES "
+        "(1, 1, 1, '2025-01-04', '2025-01-11', 2);"
+        "INSERT INTO positions (chart_id, date, rank, entry_id, last_rank, streams, extra) "
+        "VALUES (1, '2025-01-11', 3, 1, 9, 500, '{}'), (1, '2025-01-04', 9, 1, NULL, 200, "
+        "'{}');")
+    conn.close()
+    with open_project(db) as p:
+        indexes = {r[1] for r in p.conn.execute("PRAGMA index_list(positions)")}
+        assert "idx_positions_entry_cover" in indexes
+        assert "idx_positions_entry_id_date" not in indexes  # the new one begins with it
+        plan = " ".join(r[3] for r in p.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT entry_id, date, rank, last_rank, peak, "
+            "weeks_on_chart, streams, sales FROM positions WHERE entry_id IN (1, 2) "
+            "ORDER BY entry_id, date"))
+        assert "COVERING INDEX idx_positions_entry_cover" in plan
+        rows = store_cases.case_positions(p, [1])
+        assert [(r["date"], r["rank"], r["last_rank"], r["streams"], r["chart"])
+                for r in rows] == [("2025-01-04", 9, None, 200, "Hot 100 (us, weekly)"),
+                                   ("2025-01-11", 3, 9, 500, "Hot 100 (us, weekly)")]
