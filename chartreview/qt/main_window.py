@@ -8,6 +8,7 @@ refreshes only the rows, panel and counters that it names, and re-emits it on
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,10 @@ class MainWindow(QMainWindow):
             self.model.set_project(project)
         self._update_counts()
         self.project_opened.emit(project)
+        # What is loaded by now (modules, widgets, the project's caches) lives as long as
+        # the window: kept out of the cycle collector's full passes, which went through
+        # all of it, 50 ms (a J's time) once every 60 cases or so
+        gc.freeze()
 
     def choose_project(self) -> None:
         start = str(Path(self.settings.last_project).parent) if self.settings.last_project else ""

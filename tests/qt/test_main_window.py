@@ -343,3 +343,11 @@ def test_walking_the_queue_keeps_the_next_cases_in_view(qtbot, window) -> None:
         qtbot.keyClick(t, Qt.Key.Key_K)
         row = t.currentIndex().row()
         assert all(in_view(r) for r in range(max(row - CONTEXT_ROWS, 0), row + 1)), row
+
+
+def test_an_open_project_keeps_what_it_loaded_out_of_full_collections(window) -> None:
+    """The modules, widgets and caches loaded to show a project are not walked by every
+    full pass of Python's cycle collector (each was a J's time)."""
+    import gc
+
+    assert gc.get_freeze_count() > 10_000
