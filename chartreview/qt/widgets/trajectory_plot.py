@@ -8,6 +8,7 @@ sit on a second axis at the right, in their own ViewBox.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Sequence
@@ -431,6 +432,18 @@ class RankAxis(ValueAxis):
         return levels
 
 
+def _utc_level(level: Any) -> Any:
+    """A copy of a pyqtgraph date zoom level for an axis in UTC.
+
+    pyqtgraph moves each tick to local time through two QDateTime conversions, which at a
+    UTC offset of 0 move nothing: half of measuring the date axis (2.5 -> 1.2 ms a case).
+    """
+    mine = copy.copy(level)
+    if hasattr(mine, "moveTicksToLocalTimeCoords"):
+        mine.moveTicksToLocalTimeCoords = lambda ticks, spacing, skip_factor: ticks
+    return mine
+
+
 class DateAxis(pg.DateAxisItem):
     """The date axis, painted without a QPicture (see :func:`_paint_axis`).
 
@@ -439,6 +452,12 @@ class DateAxis(pg.DateAxisItem):
     """
 
     _draw_specs: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.utcOffset == 0:  # UTC: zoom levels of its own whose ticks stay put
+            self.zoomLevels = type(self.zoomLevels)(
+                (density, _utc_level(level)) for density, level in self.zoomLevels.items())
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         strings = super().tickStrings(values, scale, spacing)
