@@ -221,8 +221,6 @@ class ReviewLoop(QObject):
 
     def render(self, case: CaseRow) -> None:
         """Draw a case: its strongest run, every other run overlaid, all its history."""
-        p = self.project
-        assert p is not None
         data = self._case_data(case)
         if data is None:
             self.w.show_nothing()
@@ -257,8 +255,9 @@ class ReviewLoop(QObject):
 
     def _stamp(self) -> tuple[int, int]:
         """Changes since the project was opened, by this window and by anyone else."""
-        conn = self.w.project.conn  # type: ignore[union-attr]
-        return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+        p = self.project
+        assert p is not None
+        return p.conn.total_changes, p.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _case_data(self, case: CaseRow) -> CaseData | None:
         """The case as read ahead, if nothing was written since; else read now."""
