@@ -9,7 +9,7 @@ from chartreview.review import audit
 from chartreview.store import cases as store_cases
 from chartreview.store import queries
 from chartreview.store.queries import EntryFilter
-from tests.conftest import count
+from tests.conftest import ONE_ENTRY_SQL, count, project_before
 from tests.review.charts import SONGS, fake_scores, two_charts
 
 
@@ -133,30 +133,15 @@ def test_chart_week_shows_the_ten_around_a_rank(loaded) -> None:
 
 
 def test_a_project_from_before_the_review_loop_keeps_its_verdicts(tmp_path) -> None:
-    import sqlite3
-
     from chartreview.store import open_project
-    from chartreview.store.migrations import SCHEMA_VERSION, migrations
-    from chartreview.store.sqlite_utils_lazy import Database
+    from chartreview.store.migrations import SCHEMA_VERSION
 
     db = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(db, isolation_level=None)
-    migrations.apply(Database(conn), stop_before="m0007_review_loop")
-    version = len(conn.execute("SELECT * FROM _sqlite_migrations").fetchall())
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.executescript(
-        "INSERT INTO charts (id, name, region, frequency, metric) VALUES "
-        "(1, 'Hot 100', 'us', 'weekly', 'composite');"
-        "INSERT INTO artists (id, name, norm) VALUES (1, 'Kay', 'kay');"
-        "INSERT INTO tracks (id, title, artist_credit, artist_id, norm_key) VALUES "
-        "(1, 'Alpha', 'Kay', 1, 'alpha|kay');"
-        "INSERT INTO entries (id, chart_id, track_id, first_date, last_date, weeks) VALUES "
-        "(1, 1, 1, '2025-01-04', '2025-01-11', 2);"
+    project_before(db, "m0007_review_loop", ONE_ENTRY_SQL + (
         "INSERT INTO review_events (id, entry_id, kind, verdict, analyst, at) VALUES "
         "(1, 1, 'verdict', 'ai', 'ana', '2025-02-01T10:00:00+00:00');"
         "INSERT INTO verdicts (entry_id, verdict, analyst, updated_at, event_id) VALUES "
-        "(1, 'ai', 'ana', '2025-02-01T10:00:00+00:00', 1);")
-    conn.close()
+        "(1, 'ai', 'ana', '2025-02-01T10:00:00+00:00', 1);"))
     with open_project(db) as p:
         assert p.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         e = queries.entry(p, 1)
@@ -171,29 +156,13 @@ def test_a_project_from_before_the_review_loop_keeps_its_verdicts(tmp_path) -> N
 def test_an_older_project_gets_the_index_a_case_reads_its_positions_from(tmp_path) -> None:
     """m0008: a project from before it opens with the positions index by entry that holds
     what a case's plot reads (so the table rows are not visited), and reads the same."""
-    import sqlite3
-
     from chartreview.store import open_project
-    from chartreview.store.migrations import migrations
-    from chartreview.store.sqlite_utils_lazy import Database
 
     db = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(db, isolation_level=None)
-    migrations.apply(Database(conn), stop_before="m0008_positions_by_entry_covering")
-    version = len(conn.execute("SELECT * FROM _sqlite_migrations").fetchall())
-    conn.execute(f"PRAGMA user_version = {version}")
-    conn.executescript(
-        "INSERT INTO charts (id, name, region, frequency, metric) VALUES "
-        "(1, 'Hot 100', 'us', 'weekly', 'composite');"
-        "INSERT INTO artists (id, name, norm) VALUES (1, 'Kay', 'kay');"
-        "INSERT INTO tracks (id, title, artist_credit, artist_id, norm_key) VALUES "
-        "(1, 'Alpha', 'Kay', 1, 'alpha|kay');"
-        "INSERT INTO entries (id, chart_id, track_id, first_date, last_date, weeks) VALUES "
-        "(1, 1, 1, '2025-01-04', '2025-01-11', 2);"
+    project_before(db, "m0008_positions_by_entry_covering", ONE_ENTRY_SQL + (
         "INSERT INTO positions (chart_id, date, rank, entry_id, last_rank, streams, extra) "
         "VALUES (1, '2025-01-11', 3, 1, 9, 500, '{}'), (1, '2025-01-04', 9, 1, NULL, 200, "
-        "'{}');")
-    conn.close()
+        "'{}');"))
     with open_project(db) as p:
         indexes = {r[1] for r in p.conn.execute("PRAGMA index_list(positions)")}
         assert "idx_positions_entry_cover" in indexes

@@ -4,7 +4,6 @@ stored once, colleagues' verdicts on entries not imported here wait and apply la
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,9 @@ from chartreview.review import team as rt
 from chartreview.store import open_project, queries
 from chartreview.store.db import Project
 from chartreview.store.keys import entries_by_key, natural_keys
-from chartreview.store.migrations import APPLICATION_ID, migrations
-from chartreview.store.sqlite_utils_lazy import Database
 from chartreview.store.team import local
 from chartreview.store.team.server import Server, parse_address
+from tests.conftest import ONE_ENTRY_SQL, project_before
 from tests.team.conftest import WEEKS, Desk, chartreview
 
 pytestmark = pytest.mark.slow
@@ -165,22 +163,9 @@ def test_undo_travels_and_takes_the_verdict_back(desk: Desk, tmp_path: Path) -> 
 def test_old_projects_get_a_uuid_on_every_event(tmp_path: Path) -> None:
     """A project from before team review: m0006 gives its events UUIDs, data intact."""
     old = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(old, isolation_level=None)
-    db = Database(conn, execute_plugins=False)
-    migrations.apply(db, stop_before="m0006_team_sync")
-    before = len(migrations.applied(db))
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.execute(f"PRAGMA user_version = {before}")
-    conn.execute("INSERT INTO charts (id, name, region, frequency, metric) "
-                 "VALUES (1, 'Hot 100', 'us', 'weekly', 'composite')")
-    conn.execute("INSERT INTO artists (id, name, norm) VALUES (1, 'A', 'a')")
-    conn.execute("INSERT INTO tracks (id, title, artist_credit, artist_id, norm_key) "
-                 "VALUES (1, 'T', 'A', 1, 't|a')")
-    conn.execute("INSERT INTO entries (id, chart_id, track_id) VALUES (1, 1, 1)")
-    for n in range(3):
-        conn.execute("INSERT INTO review_events (entry_id, kind, verdict, analyst, at) "
-                     "VALUES (1, 'verdict', 'ai', 'old', ?)", (f"2024-01-0{n + 1}T00:00:00",))
-    conn.close()
+    project_before(old, "m0006_team_sync", ONE_ENTRY_SQL + "".join(
+        "INSERT INTO review_events (entry_id, kind, verdict, analyst, at) "
+        f"VALUES (1, 'verdict', 'ai', 'old', '2024-01-0{n + 1}T00:00:00');" for n in range(3)))
     with open_project(old) as p:
         uuids = [r[0] for r in p.conn.execute("SELECT uuid FROM review_events")]
         assert len(uuids) == 3 and len(set(uuids)) == 3 and all(uuids)

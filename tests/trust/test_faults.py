@@ -21,8 +21,8 @@ from chartreview.review import audit
 from chartreview.store import db as store_db
 from chartreview.store import open_project, queries
 from chartreview.store.backup import backup, restore, rolling_backup
-from chartreview.store.migrations import SCHEMA_VERSION, migrations
-from tests.conftest import ROOT, count, snapshot
+from chartreview.store.migrations import SCHEMA_VERSION
+from tests.conftest import ROOT, count, project_before, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -165,14 +165,9 @@ def test_reads_go_on_during_another_process_import_and_writers_wait(
 
 def test_older_project_is_backed_up_then_migrated(tmp_path: Path, shared: Path) -> None:
     db = tmp_path / "old.sqlite"
-    conn = sqlite3.connect(db, isolation_level=None)
-    from sqlite_utils import Database
-
-    migrations.apply(Database(conn), stop_before="m0002_score_run_data_version")
-    conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO charts (name, region, frequency, metric) VALUES "
-                 "('Hot 100', 'us', 'weekly', 'composite')")
-    conn.close()
+    project_before(db, "m0002_score_run_data_version",
+                   "INSERT INTO charts (name, region, frequency, metric) VALUES "
+                   "('Hot 100', 'us', 'weekly', 'composite');")
     with open_project(db) as p:
         assert p.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert "data_version" in p.db["score_runs"].columns_dict
